@@ -1,0 +1,456 @@
+"""Sources for medications, take-home doses, withdrawal timelines and pregnancy.
+
+Grades follow ``shared/reference/clinical-rules.md``: PRIMARY where the reference saw the
+primary text ([P]), SECONDARY where it saw only a summary or mirror ([S]). A source whose
+own text was reached is graded by that, even when a particular number drawn from it is
+unverified; such numbers are flagged ``unverified`` on the profile setting that uses them.
+"""
+
+from mooring.rules.evidence import Grade, Source
+
+P = Grade.PRIMARY
+S = Grade.SECONDARY
+U = Grade.UNVERIFIED
+_SEEN = "copy seen for the Mooring reference, 2026"
+
+SOURCES = (
+    # Buprenorphine, transmucosal
+    Source(
+        "S-EMPR-BUP",
+        "Empr buprenorphine sublingual tablets monograph",
+        _SEEN,
+        S,
+        "https://www.empr.com/drug/buprenorphine-sublingual-tablets/",
+    ),
+    Source(
+        "S-DRUGSCOM-BUP",
+        "Drugs.com buprenorphine dosage",
+        _SEEN,
+        S,
+        "https://drugs.com/dosage/buprenorphine.html",
+    ),
+    Source(
+        "S-DRUGSCOM-BUPNX",
+        "Drugs.com buprenorphine/naloxone dosage",
+        _SEEN,
+        S,
+        "http://www.drugs.com/dosage/buprenorphine-naloxone.html",
+    ),
+    Source(
+        "S-DRUGLIB-BUP",
+        "DrugLib buprenorphine (older label)",
+        _SEEN,
+        S,
+        "http://www.druglib.com/druginfo/buprenorphine/indications_dosage/",
+    ),
+    Source(
+        "S-DROR-BUP",
+        "droracle buprenorphine summaries (AI-written; low weight)",
+        _SEEN,
+        S,
+        "https://www.droracle.ai/articles/632469/",
+    ),
+    Source(
+        "S-BICYCLE-WAIT",
+        "Bicycle Health induction wait times",
+        _SEEN,
+        S,
+        "https://bicyclehealth.com/patients-induction-plans/information-about-wait-times",
+    ),
+    Source(
+        "S-BUPPRACTICE",
+        "Buppractice standard induction",
+        _SEEN,
+        S,
+        "http://buppractice.com/node/12106",
+    ),
+    Source(
+        "S-HERRING-PMC",
+        "Herring et al., high-dose buprenorphine in the ED, JAMA Netw Open 2021;4(7):e2117128",
+        "2021",
+        P,
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC8283555",
+    ),
+    Source(
+        "S-HCPLIVE-HERRING",
+        "HCPLive on Herring 2021",
+        _SEEN,
+        S,
+        "https://hcplive.com/view/high-dose-buprenorphine-opioid-use-disorder-determined-safe-effective-option",
+    ),
+    Source(
+        "S-COHEN-JAM2022",
+        "Low dose initiation of buprenorphine, J Addict Med 2022;16(4):399-406 (abstract)",
+        "2022",
+        P,
+        "https://pubmed.ncbi.nlm.nih.gov/34954746/",
+    ),
+    Source(
+        "S-BCPHARM-BERNESE",
+        "BC Pharmacy Association on the Bernese method",
+        "2018",
+        S,
+        "https://www.bcpharmacy.ca/tablet/fall-18/microdosing-buprenorphine-induction-bernese-method",
+    ),
+    Source(
+        "S-MYPCNOW-LDI",
+        "Palliative Care Network Fast Fact #457, low-dose initiation",
+        _SEEN,
+        S,
+        "https://www.mypcnow.org/fast-fact/buprenorphine-initiation-low-dose-methods/",
+    ),
+    Source(
+        "S-DROR-MICRO",
+        "droracle micro-induction summary (cites Canadian sources)",
+        _SEEN,
+        S,
+        "https://www.droracle.ai/articles/693018/",
+    ),
+    # Buprenorphine and naltrexone, extended release
+    Source(
+        "S-DRUGSCOM-SUBLOCADE",
+        "Drugs.com: how is Sublocade administered",
+        _SEEN,
+        S,
+        "https://www.drugs.com/medical-answers/sublocade-administered-3370936/",
+    ),
+    Source(
+        "S-HEALIO-SUBLOCADE",
+        "Healio: FDA approves rapid initiation of Sublocade",
+        "24 Feb 2025",
+        S,
+        "https://cm.healio.com/news/primary-care/20250224/fda-approves-rapid-initiation-of-sublocade-for-opioid-use-disorder",
+    ),
+    Source(
+        "S-CONEXIANT-SUBLOCADE",
+        "New Sublocade label allows faster initiation",
+        "2025",
+        S,
+        "https://conexiant.com/psychiatry/articles/new-sublocade-label-allows-for-faster-treatment-initiation",
+    ),
+    Source(
+        "S-HCPLIVE-SUBLOCADE",
+        "HCPLive: expanded use of buprenorphine ER injection",
+        "2025",
+        S,
+        "https://hcplive.com/view/fda-approves-expanded-use-of-buprenorphine-extended-release-injection-for-oud-treatment",
+    ),
+    Source(
+        "S-PCO-SUBLOCADE",
+        "Patient Care Online: expanded use for Sublocade",
+        "2025",
+        S,
+        "https://patientcareonline.com/view/fda-approves-expanded-use-for-sublocade-for-opioid-use-disorder",
+    ),
+    Source(
+        "S-DAILYMED-BRIXADI",
+        "Brixadi prescribing information (DailyMed)",
+        _SEEN,
+        P,
+        "https://dailymed.nlm.nih.gov/dailymed/fda/fdaDrugXsl.cfm?setid=5d8a8fd0-8619-422a-a664-d1d2e8970f48&type=display",
+    ),
+    Source(
+        "S-DOCINDIA-BRIXADI",
+        "Brixadi label mirror",
+        _SEEN,
+        S,
+        "https://drugs.docindia.org/medicine/medicinedetails/us-016-ml-buprenorphine-50-mgml-prefilled-syringe",
+    ),
+    Source(
+        "S-HEALTHLINE-BRIXADI",
+        "Healthline Brixadi dosage",
+        _SEEN,
+        S,
+        "https://www.healthline.com/health/drugs/brixadi-dosage",
+    ),
+    Source(
+        "S-RUN-NALTREXONE",
+        "Renal & Urology News naltrexone monograph",
+        _SEEN,
+        S,
+        "https://www.renalandurologynews.com/drug/naltrexone/",
+    ),
+    Source(
+        "S-DROR-NALTREXONE",
+        "droracle naltrexone (label paraphrase)",
+        _SEEN,
+        S,
+        "https://www.droracle.ai/articles/623194/",
+    ),
+    Source(
+        "S-VIVITROL-HCP",
+        "Vivitrol HCP pages quoting the prescribing information",
+        _SEEN,
+        P,
+        "https://vivitrolhcp.com/what-is-vivitrol-od",
+    ),
+    Source(
+        "S-MEDITARY-VIVITROL",
+        "Vivitrol label text",
+        _SEEN,
+        P,
+        "https://themeditary.com/dosage-information/vivitrol-dosage-1158.html",
+    ),
+    Source(
+        "S-PRESCRIBERPOINT-VIVITROL",
+        "Vivitrol prescribing information",
+        "12/2025 changes",
+        P,
+        "https://prescriberpoint.com/therapies/vivitrol-cd11c43",
+    ),
+    # Methadone and opioid treatment programs
+    Source(
+        "S-CMS-METHADONE-2024",
+        "Community Medical Services: why methadone dosing needs to change",
+        "Feb 2024",
+        S,
+        "https://communitymedicalservices.org/why-methadone-dosing-needs-to-change/",
+    ),
+    Source(
+        "S-CMS-FINALRULE-BLOG",
+        "Community Medical Services on the SAMHSA final rule",
+        "2024",
+        S,
+        "https://communitymedicalservices.org/samhsa-final-rule-changes/",
+    ),
+    Source(
+        "S-STAT-2023",
+        "STAT News on the proposed rule (mirror)",
+        "2023",
+        S,
+        "https://www.clinicalresearchinformer.com/",
+    ),
+    Source(
+        "S-RECOVERED-2024",
+        "Recovered.org: new methadone rules to take effect",
+        "Apr 2024",
+        S,
+        "https://recovered.org/blog/new-methadone-rules-to-take-effect",
+    ),
+    Source(
+        "S-WELLPOINT-2024",
+        "Wellpoint provider news: MOUD final rule",
+        "2024",
+        S,
+        "https://providernews.wellpoint.com/ia/articles/medication-for-opioid-use-disorder-moud-24235",
+    ),
+    Source(
+        "S-LEGALCLARITY-NEWS",
+        "legalclarity.org methadone news",
+        _SEEN,
+        S,
+        "https://legalclarity.org/methadone-news-regulatory-and-policy-updates",
+    ),
+    Source(
+        "S-VA-12VAC35-990",
+        "Virginia 12VAC35-105-990, take-home medication",
+        _SEEN,
+        S,
+        "https://law.lis.virginia.gov/admincode/title12/agency35/chapter105/section990",
+    ),
+    Source(
+        "S-DRUGPOLICYFACTS-2024",
+        "DrugPolicyFacts: 2024 rule compliance date",
+        "2024",
+        S,
+        "https://drugpolicyfacts.org/node/4483",
+    ),
+    Source(
+        "S-OPENMINDS-2024",
+        "OPEN MINDS: OTP rules now allow methadone take-homes",
+        "2024",
+        S,
+        "https://openminds.com/market-intelligence/news/opioid-treatment-program-rules-now-allow-methadone-take-home-doses",
+    ),
+    Source(
+        "S-NIDA-INTL-METH",
+        "NIDA International Methadone Research Web Guide, question 3",
+        "archived 2013",
+        S,
+        "https://cybercemetery.unt.edu/archive/oilspill/20130217165935/",
+    ),
+    Source(
+        "S-AU-METH",
+        "Australian national methadone guidelines",
+        _SEEN,
+        S,
+        "http://www.health.gov.au/internet/publications/publishing.nsf/Content/drugtreat-pubs-methab-toc~drugtreat-pubs-methab-mmt",
+    ),
+    Source(
+        "S-DROR-METH-LABEL",
+        "droracle paraphrase of the methadone label",
+        _SEEN,
+        S,
+        "https://www.droracle.ai/articles/728936/",
+    ),
+    Source(
+        "S-PILLSYNC-METHADOSE",
+        "Methadose/methadone boxed warnings (DailyMed mirror)",
+        _SEEN,
+        P,
+        "https://pillsync.com/drug/Methadose-5-MG-Oral-Tablet/",
+    ),
+    Source(
+        "S-DRUGSLIB-METH-LABEL",
+        "Methadone oral concentrate label mirror",
+        _SEEN,
+        P,
+        "http://www.drugs-library.com/drugs/methadone-hydrochloride_d5bd3e97.html",
+    ),
+    Source(
+        "S-KRANTZ-2009",
+        "Krantz et al., QTc interval screening in methadone treatment, "
+        "Ann Intern Med 2009;150:387-395 (abstract)",
+        "2009",
+        P,
+        "https://pubmed.ncbi.nlm.nih.gov/19153406/",
+    ),
+    Source(
+        "S-SAMHSA-QT-2011",
+        "SAMHSA expert panel on QT and methadone, J Addict Dis 2011;30:283-306",
+        "2011",
+        P,
+        "https://pubmed.ncbi.nlm.nih.gov/22026519/",
+    ),
+    Source(
+        "S-AATOD-QTC",
+        "AATOD position on QTc screening",
+        _SEEN,
+        S,
+        "http://www.aatod.org/OLD_SITE/qtc.html",
+    ),
+    # Withdrawal-management medications
+    Source(
+        "S-LUCEMYRA-HCP",
+        "Lucemyra HCP dosing (from the prescribing information)",
+        _SEEN,
+        P,
+        "https://hcp.lucemyra.com/dosing/",
+    ),
+    Source(
+        "S-MEDITARY-LUCEMYRA",
+        "Lucemyra label text",
+        _SEEN,
+        P,
+        "https://themeditary.com/dosage-information/lucemyra-dosage-3090.html",
+    ),
+    Source(
+        "S-DROR-LUCEMYRA",
+        "droracle lofexidine renal dosing",
+        _SEEN,
+        S,
+        "https://www.droracle.ai/articles/511073/",
+    ),
+    Source(
+        "S-DROR-CLONIDINE",
+        "droracle clonidine for opioid withdrawal (cites ACEP 2020 and the clonidine label)",
+        _SEEN,
+        S,
+        "https://www.droracle.ai/articles/296274/",
+    ),
+    # Naloxone
+    Source(
+        "S-DRUGSCOM-NALOXONE", "Drugs.com naloxone", _SEEN, S, "https://www.drugs.com/naloxone.html"
+    ),
+    Source(
+        "S-PA-DOH-NALOXONE",
+        "Pennsylvania Department of Health: naloxone",
+        _SEEN,
+        S,
+        "https://health.pa.gov/topics/disease/Opioids/Pages/Naloxone.aspx",
+    ),
+    Source(
+        "S-MEDSCAPE-ZIMHI",
+        "Medscape: naloxone (Zimhi)",
+        _SEEN,
+        S,
+        "https://reference.medscape.com/drug/zimhi-naloxone-343741",
+    ),
+    Source(
+        "S-MASS-NALOXONE",
+        "Massachusetts DPH naloxone facts and formulations",
+        _SEEN,
+        S,
+        "https://www.mass.gov/service-details/naloxone-facts-and-formulations",
+    ),
+    Source(
+        "S-MEDILIB-NALOXONE-PEDS",
+        "Lexicomp naloxone (pediatric) mirror",
+        _SEEN,
+        S,
+        "https://medilib.ir/uptodate/show/12628",
+    ),
+    Source(
+        "S-MAYO-NALOXONE",
+        "Mayo Clinic: naloxone nasal route, proper use",
+        _SEEN,
+        S,
+        "https://www.mayoclinic.org/drugs-supplements/naloxone-nasal-route/proper-use/drg-20165181",
+    ),
+    Source(
+        "S-CDC-REC8-FHIR",
+        "CDC 2022 clinical practice guideline, recommendation 8 (opioid CDS implementation guide)",
+        "2022",
+        P,
+        "https://build.fhir.org/ig/cqframework/opioid-cds-r4/branches/yale-config-rec10/PlanDefinition-opioidcds-08.html",
+    ),
+    # Pregnancy
+    Source(
+        "S-ASAM-ACOG711",
+        "ACOG Committee Opinion 711, on the ASAM site",
+        "Aug 2017, reaffirmed 2021",
+        P,
+        "https://www.asam.org/quality-care/clinical-recommendations/OUD-in-Pregnancy",
+    ),
+    Source(
+        "S-ACOG711-SAFELINK",
+        "ACOG Committee Opinion 711",
+        "Aug 2017",
+        P,
+        "https://www.acog.org/clinical/clinical-guidance/committee-opinion/articles/2017/08/opioid-use-and-opioid-use-disorder-in-pregnancy",
+    ),
+    Source(
+        "S-PMC6585403",
+        "Buprenorphine formulations table (PMC review)",
+        _SEEN,
+        S,
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC6585403/table/T1",
+    ),
+    # Withdrawal timelines
+    Source(
+        "S-DRUGSCOM-WD",
+        "How long does opioid withdrawal last (Drugs.com, mirror)",
+        _SEEN,
+        S,
+        "https://drugslib.com/medical-q-a/how-long-does-opioid-withdrawal-last-392",
+    ),
+    Source(
+        "S-REFERENCE-MEDSCAPE",
+        "Reference.com citing Medscape on withdrawal duration",
+        _SEEN,
+        S,
+        "https://www.reference.com/health/long-opioid-withdrawal-last-b2b70e03afc7e3a3",
+    ),
+    Source(
+        "S-IDWIKI-WD",
+        "IDWiki: opioid withdrawal",
+        _SEEN,
+        S,
+        "https://idwiki.org/index.php?direction=next&oldid=4792&title=Opioid_withdrawal",
+    ),
+    Source(
+        "S-WITHDRAWALNET",
+        "withdrawal.net: narcotic withdrawal symptoms and timeline",
+        _SEEN,
+        S,
+        "https://withdrawal.net/narcotic/symptoms-and-timeline",
+    ),
+    # Numbers no source in the reference gives: the clinic's own written protocol decides.
+    Source(
+        "S-SITE-PROTOCOL",
+        "The clinic's own written protocol (Mooring ships a placeholder "
+        "default that the medical director must confirm or change)",
+        "site-defined",
+        U,
+    ),
+)
