@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Everything `make test` promises: lint, import rules, typing of the rules core, the rules
+# suite with its coverage gate, then the whole suite on SQLite and on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export MOORING_ENV=test
+export MOORING_TEST_DB_NAME="${MOORING_TEST_DB_NAME:-test_mooring_$$}"
+
+echo "== lint (ruff)"
+$BIN/ruff check src tests bench
+echo "== import rules (import-linter)"
+$BIN/lint-imports --no-cache
+echo "== typing of the rules core (mypy --strict)"
+$BIN/mypy src/mooring/rules
+
+echo "== rules core (no database, 100% branch coverage)"
+$BIN/python -m pytest tests/rules -p no:django --cov=mooring.rules --cov-branch \
+  --cov-report=term-missing:skip-covered --cov-fail-under=100
+
+echo "== whole suite on SQLite"
+DATABASE_URL="sqlite:///:memory:" $BIN/python -m pytest --ignore=tests/rules "$@"
+
+echo "== whole suite on PostgreSQL"
+scripts/with-postgres.sh $BIN/python -m pytest --ignore=tests/rules "$@"
