@@ -186,6 +186,7 @@ LOFEXIDINE_LABEL = LofexidineSettings(
     max_single_dose_mg=cited(mg("0.72"), *_LOF),
     max_daily_mg=cited(mg("2.88"), *_LOF),
     doses_per_day=cited(4, *_LOF),
+    min_hours_between_doses=cited(5, *_LOF),
     max_course_days=cited(14, *_LOF),
     taper_days=cited((2, 4), *_LOF),
     hepatic_mild_daily_max_mg=cited(mg("2.16"), "S-MEDITARY-LUCEMYRA"),

@@ -157,6 +157,7 @@ class LofexidineSettings:
     max_single_dose_mg: Cited[Decimal]
     max_daily_mg: Cited[Decimal]
     doses_per_day: Cited[int]
+    min_hours_between_doses: Cited[int]
     max_course_days: Cited[int]
     taper_days: Cited[tuple[int, int]]
     hepatic_mild_daily_max_mg: Cited[Decimal]
