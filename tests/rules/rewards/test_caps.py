@@ -101,6 +101,7 @@ def test_cap_table(profile, amount, form, earned, granted, outcome, codes):
     assert [f.code for f in result.findings] == codes
     assert result.earned_this_year == D(earned) + D(granted)
     assert result.profile == profile.id
+    assert result.evidence == profile.evidence
     for finding in result.findings:
         assert finding.evidence == profile.evidence
         assert finding.profile == profile.id

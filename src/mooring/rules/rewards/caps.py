@@ -75,6 +75,7 @@ class CappedAward:
     remaining_this_year: Decimal | None  # None: the profile has no yearly limit
     findings: tuple[Finding, ...]
     profile: str
+    evidence: tuple[str, ...]  # the sources of the profile's limits, cut or not
 
 
 SAMHSA_2025 = CapProfile(
@@ -159,7 +160,9 @@ def _result(
         outcome = CapOutcome.REDUCED
     total = earned + granted
     remaining = _remaining(profile, total)
-    return CappedAward(requested, granted, outcome, total, remaining, tuple(findings), profile.id)
+    return CappedAward(
+        requested, granted, outcome, total, remaining, tuple(findings), profile.id, profile.evidence
+    )
 
 
 def _form_refusal(profile: CapProfile, award: Award) -> list[Finding]:
