@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' swagger files from its package, not from a CDN
     "mooring.core",
     "mooring.audit",
     "mooring.accounts",
