@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, re_path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
 from mooring.api import episodes, errors, patients
@@ -21,6 +26,43 @@ class MooringAPI(NinjaAPI):
                     if int(status) >= 400 and "application/json" in content:
                         content[errors.PROBLEM_CONTENT_TYPE] = content.pop("application/json")
         return schema
+
+    def _get_urls(self) -> list[Any]:
+        """Ninja's routes, answering wrong methods and unknown paths with problems too."""
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _as_problem(pattern.callback)
+        patterns.append(re_path(r"^.*$", _as_problem(_no_such_endpoint)))
+        return patterns
+
+
+def _no_such_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    raise Http404
+
+
+def _as_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return errors.problem_response(
+                request, status=404, code="not_found", detail=_("There is no such endpoint.")
+            )
+        if response.status_code == 405 and "Allow" in response:
+            allowed = response["Allow"]
+            response = errors.problem_response(
+                request,
+                status=405,
+                code="method_not_allowed",
+                detail=_("Use one of: %(methods)s.") % {"methods": allowed},
+            )
+            response["Allow"] = allowed
+        return response
+
+    wrapped.csrf_exempt = True  # type: ignore[attr-defined] - as Ninja's own views are
+    return wrapped
 
 
 api = MooringAPI(
