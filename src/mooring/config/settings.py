@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "mooring.audit",
     "mooring.accounts",
     "mooring.patients",
+    "mooring.inventory",
+    "mooring.medications",
     "mooring.web",
     "mooring.api",
 ]

@@ -1,0 +1,334 @@
+"""Medication orders, observed dose administrations, holds and the safety records around them.
+
+Orders are append-only once signed: a change is a new order that ``supersedes`` the old one,
+whose end date becomes the new start (periods are ``[start_date, end_date)``). A dose
+administration belongs to one order and one clinic-local ``service_date``; the database
+itself refuses a second observed administration of the same order, day and index.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from mooring.accounts.models import Clinic
+from mooring.inventory.models import StockBottle
+from mooring.patients.models import Patient
+
+
+class Medication(models.TextChoices):
+    METHADONE = "methadone", _("Methadone")
+    BUPRENORPHINE = "buprenorphine", _("Buprenorphine")
+    BUPRENORPHINE_NALOXONE = "buprenorphine_naloxone", _("Buprenorphine/naloxone")
+    BUPRENORPHINE_XR_WEEKLY = (
+        "buprenorphine_xr_weekly",
+        _("Buprenorphine extended-release injection (weekly)"),
+    )
+    BUPRENORPHINE_XR_MONTHLY = (
+        "buprenorphine_xr_monthly",
+        _("Buprenorphine extended-release injection (monthly)"),
+    )
+    NALTREXONE_ORAL = "naltrexone_oral", _("Naltrexone (oral)")
+    NALTREXONE_XR = "naltrexone_xr", _("Naltrexone extended-release injection 380 mg")
+    LOFEXIDINE = "lofexidine", _("Lofexidine")
+    CLONIDINE = "clonidine", _("Clonidine")
+    NALOXONE_KIT = "naloxone_kit", _("Naloxone kit")
+
+
+class DoseForm(models.TextChoices):
+    ORAL_LIQUID = "oral_liquid", _("Oral liquid")
+    TABLET = "tablet", _("Tablet")
+    SUBLINGUAL_TABLET = "sublingual_tablet", _("Sublingual tablet")
+    FILM = "film", _("Film")
+    INJECTION = "injection", _("Injection")
+    NASAL_SPRAY = "nasal_spray", _("Nasal spray")
+
+
+class Phase(models.TextChoices):
+    INDUCTION = "induction", _("Induction")
+    TITRATION = "titration", _("Titration")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    TAPER = "taper", _("Taper")
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+    ENDED = "ended", _("Ended")
+
+
+class MedicationOrder(models.Model):
+    """A prescriber's order. Never edited after signing; a change is a new order."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="orders")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="orders")
+    medication = models.CharField(_("medication"), max_length=30, choices=Medication.choices)
+    form = models.CharField(_("form"), max_length=20, choices=DoseForm.choices)
+    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices)
+    daily_dose_mg = models.DecimalField(_("daily dose (mg)"), max_digits=8, decimal_places=2)
+    split = models.PositiveSmallIntegerField(_("administrations per day"), default=1)
+    observed = models.BooleanField(_("observed dosing"), default=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(max_length=8, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_orders",
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    # The protocol profile (mooring.rules.profiles) the order was checked against at signing,
+    # and what the rules core said: [{"code", "severity", "message", "evidence", ...}].
+    protocol_profile = models.CharField(max_length=60, blank=True)
+    rule_findings = models.JSONField(default=list, blank=True)
+    override_reason = models.TextField(_("reason for overriding"), blank=True)
+    override_rule_codes = models.JSONField(default=list, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    end_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(daily_dose_mg__gt=0), name="order_daily_dose_positive"
+            ),
+            models.CheckConstraint(condition=Q(split__gte=1), name="order_split_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="order_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OrderStatus.DRAFT)
+                | Q(prescriber__isnull=False, signed_at__isnull=False),
+                name="order_signed_has_prescriber",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_reason="") | ~Q(status="draft"),
+                name="order_override_only_when_signed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "status", "start_date"]),
+            models.Index(fields=["patient", "medication", "start_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_medication_display()} {self.daily_dose_mg} mg from {self.start_date}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status != OrderStatus.DRAFT
+
+    @property
+    def per_administration_mg(self) -> Decimal:
+        return self.daily_dose_mg / self.split
+
+    def is_active_on(self, day: date) -> bool:
+        """Signed, and ``day`` falls in ``[start_date, end_date)``."""
+        return (
+            self.is_signed
+            and self.start_date <= day
+            and (self.end_date is None or day < self.end_date)
+        )
+
+
+class DoseKind(models.TextChoices):
+    OBSERVED = "observed", _("Observed")
+    TAKE_HOME = "take_home", _("Take-home")
+
+
+class DoseAdministration(models.Model):
+    """One administration of one order, given (or handed over) at a clinic. A ledger row."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(
+        MedicationOrder, on_delete=models.PROTECT, related_name="administrations"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="doses")
+    # Where it was given: differs from the order's clinic for guest dosing.
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="doses")
+    # The clinic-local calendar day the dose counts for.
+    service_date = models.DateField(_("service date"))
+    administered_at = models.DateTimeField(_("administered at"))
+    amount_mg = models.DecimalField(_("amount (mg)"), max_digits=8, decimal_places=2)
+    administration_index = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=10, choices=DoseKind.choices, default=DoseKind.OBSERVED)
+    nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    stock_bottle = models.ForeignKey(
+        StockBottle, null=True, blank=True, on_delete=models.PROTECT, related_name="doses"
+    )
+    back_entered = models.BooleanField(default=False)
+    entered_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-administered_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_mg__gt=0), name="dose_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(administration_index__gte=1), name="dose_index_at_least_one"
+            ),
+            models.UniqueConstraint(
+                fields=["order", "service_date", "administration_index"],
+                condition=Q(kind="observed"),
+                name="one_observed_dose_per_order_day_index",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "service_date"]),
+            models.Index(fields=["patient", "service_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_mg} mg on {self.service_date} ({self.get_kind_display()})"
+
+
+class DoseHold(models.Model):
+    """A prescriber's hold on dosing, ``[starts_on, ends_on)``; released early if needed."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="dose_holds")
+    # Blank: every medication for this patient.
+    medication = models.CharField(max_length=30, choices=Medication.choices, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
+                name="hold_end_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="hold_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hold from {self.starts_on}: {self.reason[:40]}"
+
+
+class SedationAssessment(models.Model):
+    """The nurse's finding that a person appears sedated or intoxicated: no dose that day."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(MedicationOrder, on_delete=models.PROTECT, related_name="+")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    service_date = models.DateField()
+    assessed_at = models.DateTimeField()
+    observations = models.TextField()
+    nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        indexes = [models.Index(fields=["patient", "service_date"])]
+
+    def __str__(self) -> str:
+        return f"Appeared sedated on {self.service_date}"
+
+
+class MissedDoseReview(models.Model):
+    """A prescriber's review after missed doses, letting dosing resume on the same order."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(
+        MedicationOrder, on_delete=models.PROTECT, related_name="missed_dose_reviews"
+    )
+    service_date = models.DateField()
+    note = models.TextField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "service_date"], name="one_missed_dose_review_per_order_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Missed doses reviewed for {self.service_date}"
+
+
+class FlagKind(models.TextChoices):
+    APPEARS_SEDATED = "appears_sedated", _("Appears sedated or intoxicated")
+    MISSED_DOSES = "missed_doses", _("Missed doses")
+
+
+class PrescriberFlag(models.Model):
+    """Something a prescriber must see and acknowledge."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=FlagKind.choices)
+    message = models.TextField()
+    source_uuid = models.UUIDField(null=True, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.raised_at:%Y-%m-%d})"
+
+
+class QtcMeasurement(models.Model):
+    """A QTc interval read from an ECG."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="qtc_measurements")
+    measured_on = models.DateField(_("ECG date"))
+    qtc_ms = models.PositiveSmallIntegerField(_("QTc (ms)"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-measured_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(qtc_ms__gte=200) & Q(qtc_ms__lte=800), name="qtc_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"QTc {self.qtc_ms} ms on {self.measured_on}"

@@ -1,0 +1,40 @@
+"""Writes to medication orders, holds and doses: one function per use case, atomic, audited.
+
+* :mod:`.orders` — ``order_draft``, ``order_sign``, ``order_change``, ``order_end``,
+  ``qtc_record`` (prescriber).
+* :mod:`.holds` — ``hold_place``, ``hold_release``, ``missed_dose_review`` (prescriber),
+  ``sedation_record`` (nurse), ``flag_acknowledge``.
+* :mod:`.dosing` — ``dose_dispense`` (nurse), which draws the stock in the same transaction.
+"""
+
+from mooring.medications.services.dosing import dose_dispense
+from mooring.medications.services.holds import (
+    flag_acknowledge,
+    hold_place,
+    hold_release,
+    missed_dose_review,
+    sedation_record,
+)
+from mooring.medications.services.orders import (
+    OrderDraft,
+    order_change,
+    order_draft,
+    order_end,
+    order_sign,
+    qtc_record,
+)
+
+__all__ = [
+    "OrderDraft",
+    "dose_dispense",
+    "flag_acknowledge",
+    "hold_place",
+    "hold_release",
+    "missed_dose_review",
+    "order_change",
+    "order_draft",
+    "order_end",
+    "order_sign",
+    "qtc_record",
+    "sedation_record",
+]
