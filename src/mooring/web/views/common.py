@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from mooring.accounts.capabilities import Capability
 from mooring.core.context import Actor
@@ -69,3 +70,12 @@ def add_domain_errors(form: forms.Form, error: DomainError) -> None:
     for problem in error.problems:
         field = problem.field if problem.field in form.fields else None
         form.add_error(field, problem.message)
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one (``request.POST or None`` would drop it)."""
+    return request.POST if request.method == "POST" else None
+
+
+def files(request: HttpRequest) -> MultiValueDict | None:
+    return request.FILES if request.method == "POST" else None

@@ -15,7 +15,7 @@ from mooring.patients.services import episode_admit, episode_discharge, episode_
 from mooring.web.access import actor_from
 from mooring.web.forms import AdmitForm, DischargeForm
 from mooring.web.selectors import episode_state
-from mooring.web.views.common import add_domain_errors, load_patient, staff_view
+from mooring.web.views.common import add_domain_errors, load_patient, posted, staff_view
 
 
 @staff_view(Capability.MANAGE_EPISODES)
@@ -26,7 +26,7 @@ def patient_admit(request: HttpRequest, patient_uuid: object) -> HttpResponse:
     assert clinic is not None  # staff_view refused users without a clinic
     patient = load_patient(actor, patient_uuid, Capability.VIEW_CLINICAL, purpose="admit")
     state = episode_state(patient)
-    form = AdmitForm(request.POST or None, initial={"admitted_on": today_at(clinic.tz)})
+    form = AdmitForm(posted(request), initial={"admitted_on": today_at(clinic.tz)})
     if request.method == "POST" and form.is_valid():
         admit = episode_readmit if state.has_earlier_episode else episode_admit
         try:
@@ -56,7 +56,7 @@ def patient_discharge(request: HttpRequest, patient_uuid: object) -> HttpRespons
     patient = load_patient(actor, patient_uuid, Capability.VIEW_CLINICAL, purpose="discharge")
     episode = open_episode(patient)
     initial = {"discharged_on": today_at(episode.clinic.tz)} if episode else {}
-    form = DischargeForm(request.POST or None, initial=initial)
+    form = DischargeForm(posted(request), initial=initial)
     if request.method == "POST" and episode is not None and form.is_valid():
         data = form.cleaned_data
         try:

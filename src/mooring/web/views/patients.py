@@ -42,7 +42,14 @@ from mooring.web.selectors import (
 from mooring.web.selectors import (
     patient_search as search_selector,
 )
-from mooring.web.views.common import PageDenied, add_domain_errors, load_patient, staff_view
+from mooring.web.views.common import (
+    PageDenied,
+    add_domain_errors,
+    files,
+    load_patient,
+    posted,
+    staff_view,
+)
 
 PAGE_SIZE = 25
 
@@ -133,8 +140,8 @@ def patient_register(request: HttpRequest) -> HttpResponse:
     assert actor.clinic is not None
     can_admit = access.can(request.user, Capability.MANAGE_EPISODES, actor.clinic.id)
     form = RegisterForm(
-        request.POST or None,
-        request.FILES or None,
+        posted(request),
+        files(request),
         can_admit=can_admit,
         initial={"admitted_on": _today(actor)},
     )
@@ -242,7 +249,7 @@ def patient_edit(request: HttpRequest, patient_uuid: object) -> HttpResponse:
     actor = actor_from(request)
     patient = load_patient(actor, patient_uuid, Capability.REGISTER_PATIENT, purpose="edit")
     initial = {name: getattr(patient, name) for name in _DEMOGRAPHIC_FIELDS}
-    form = DemographicsForm(request.POST or None, request.FILES or None, initial=initial)
+    form = DemographicsForm(posted(request), files(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             patient_update(
@@ -268,7 +275,7 @@ def patient_edit(request: HttpRequest, patient_uuid: object) -> HttpResponse:
 def patient_pregnancy(request: HttpRequest, patient_uuid: object) -> HttpResponse:
     actor = actor_from(request)
     patient = load_patient(actor, patient_uuid, Capability.VIEW_CLINICAL, purpose="pregnancy")
-    form = PregnancyForm(request.POST or None)
+    form = PregnancyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
