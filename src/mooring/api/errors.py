@@ -208,7 +208,9 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         request,
         status=500,
         code="server_error",
-        detail=_("Something went wrong on our side; nothing was saved."),
+        detail=_(
+            "Something went wrong on our side. Check whether the change was made before retrying."
+        ),
     )
 
 
