@@ -87,6 +87,7 @@ def test_the_docs_page_serves_swagger_from_this_server(client):
     assert "cdn" not in html.lower()
     assert "unpkg" not in html.lower()
     assert "<script>" not in html  # no inline code: the settings travel as JSON data
+    assert '"validatorUrl": null' in html  # no badge fetched from swagger.io
     for source in sources:
         assert Client().get(source).status_code == 200, source
 

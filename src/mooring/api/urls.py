@@ -74,7 +74,8 @@ api = MooringAPI(
     "application/problem+json with a stable `code`.",
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
-    docs=Swagger(),
+    # No validator badge: Swagger UI would otherwise ask validator.swagger.io about the spec.
+    docs=Swagger(settings={"validatorUrl": None}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
