@@ -99,3 +99,10 @@ def test_pregnancy_history_is_kept(personas, actor_for, make_patient):
     with pytest.raises(ValidationFailed):
         pregnancy_record(actor=actor, patient=patient, is_pregnant=False,
                          estimated_due_date=due)
+
+
+def test_an_over_long_value_is_refused_with_the_field(personas, actor_for, harbor):
+    with pytest.raises(ValidationFailed) as caught:
+        patient_register(actor=actor_for(personas["dan"]), clinic=harbor,
+                         data=_data(pronouns="x" * 31))
+    assert (caught.value.field, caught.value.code) == ("pronouns", "too_long")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from mooring.core.errors import ValidationFailed
@@ -13,17 +14,17 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 def validate_photo(photo: UploadedFile) -> None:
     if photo.size and photo.size > MAX_PHOTO_BYTES:
-        raise ValidationFailed("The photo must be smaller than 4 MB.", code="photo_too_large",
+        raise ValidationFailed(_("The photo must be smaller than 4 MB."), code="photo_too_large",
                                field="photo")
     try:
         with Image.open(photo) as image:
             image.verify()
             image_format = image.format
     except (UnidentifiedImageError, OSError):
-        raise ValidationFailed("The photo must be a JPEG, PNG or WebP image.",
+        raise ValidationFailed(_("The photo must be a JPEG, PNG or WebP image."),
                                code="photo_not_image", field="photo") from None
     finally:
         photo.seek(0)
     if image_format not in ALLOWED_FORMATS:
-        raise ValidationFailed("The photo must be a JPEG, PNG or WebP image.",
+        raise ValidationFailed(_("The photo must be a JPEG, PNG or WebP image."),
                                code="photo_not_image", field="photo")

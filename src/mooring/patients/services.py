@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from mooring.accounts import access
 from mooring.accounts.capabilities import Capability
@@ -63,27 +64,45 @@ class Demographics:
         return Demographics(**values)
 
 
+def _choose(values: list[str]) -> str:
+    return _("Choose one of: %(values)s.") % {"values": ", ".join(values)}
+
+
+def _check_lengths(data: Demographics, problems: ProblemSet) -> None:
+    # The form and the API cap lengths too; this keeps any other caller from reaching a
+    # database error instead of a message.
+    for name, value in vars(data).items():
+        if not isinstance(value, str):
+            continue
+        limit = Patient._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            problems.add(name, "too_long",
+                         _("Keep this to %(limit)s characters or fewer.") % {"limit": limit})
+
+
 def validate_demographics(data: Demographics, *, today: date) -> None:
     problems = ProblemSet()
+    _check_lengths(data, problems)
     if not data.legal_given_name:
-        problems.add("legal_given_name", "required", "Enter the legal first name.")
+        problems.add("legal_given_name", "required", _("Enter the legal first name."))
     if not data.legal_family_name:
-        problems.add("legal_family_name", "required", "Enter the legal last name.")
+        problems.add("legal_family_name", "required", _("Enter the legal last name."))
     if data.date_of_birth > today:
-        problems.add("date_of_birth", "future_date", "The date of birth cannot be in the future.")
+        problems.add("date_of_birth", "future_date", _("The date of birth cannot be in the future."))
     elif today.year - data.date_of_birth.year > MAX_AGE_YEARS:
         problems.add("date_of_birth", "implausible_date",
-                     f"The date of birth makes this person older than {MAX_AGE_YEARS}; check it.")
+                     _("The date of birth makes this person older than %(years)s; check it.")
+                     % {"years": MAX_AGE_YEARS})
     if data.sex_at_birth not in SexAtBirth.values:
         problems.add("sex_at_birth", "invalid_choice",
-                     f"Choose one of: {', '.join(SexAtBirth.values)}.")
+                     _choose(SexAtBirth.values))
     if data.payer not in Payer.values:
-        problems.add("payer", "invalid_choice", f"Choose one of: {', '.join(Payer.values)}.")
+        problems.add("payer", "invalid_choice", _choose(Payer.values))
     for name in ("phone", "emergency_contact_phone"):
         value = getattr(data, name)
         digits = [ch for ch in value if ch.isdigit()]
         if value and not 7 <= len(digits) <= 15:
-            problems.add(name, "invalid_phone", "Enter a phone number with 7 to 15 digits.")
+            problems.add(name, "invalid_phone", _("Enter a phone number with 7 to 15 digits."))
     problems.raise_if_any()
 
 
@@ -140,8 +159,9 @@ class PossibleDuplicate(ValidationFailed):
         self.candidates = candidates
         names = ", ".join(f"{p.legal_name} ({p.mrn})" for p in candidates)
         super().__init__(
-            f"This may be someone already registered: {names}. Open that record, or confirm "
-            "that this is a different person.", code="possible_duplicate", field=None)
+            _("This may be someone already registered: %(names)s. Open that record, or "
+              "confirm that this is a different person.") % {"names": names},
+            code="possible_duplicate", field=None)
 
 
 @transaction.atomic
@@ -180,7 +200,7 @@ def _diff(instance: Any, new_values: dict[str, Any]) -> dict[str, dict[str, str]
 
 def _check_episode_dates(day: date, clinic: Clinic, field: str) -> None:
     if day > today_at(clinic.tz):
-        raise ValidationFailed("The date cannot be in the future.", code="future_date",
+        raise ValidationFailed(_("The date cannot be in the future."), code="future_date",
                                field=field)
 
 
@@ -190,16 +210,17 @@ def episode_admit(*, actor: Actor, patient: Patient, clinic: Clinic, program_typ
     """Open an episode of care. The database allows one open episode per program."""
     access.require(actor.user, Capability.MANAGE_EPISODES, clinic.id)
     if program_type not in ProgramType.values:
-        raise ValidationFailed(f"Choose one of: {', '.join(ProgramType.values)}.",
+        raise ValidationFailed(_choose(ProgramType.values),
                                code="invalid_choice", field="program_type")
     _check_episode_dates(admitted_on, clinic, "admitted_on")
     if admitted_on < patient.date_of_birth:
-        raise ValidationFailed("The admission cannot be before the date of birth.",
+        raise ValidationFailed(_("The admission cannot be before the date of birth."),
                                code="before_birth", field="admitted_on")
     last = patient.episodes.filter(discharged_on__isnull=False).order_by("-discharged_on").first()
     if last and admitted_on < last.discharged_on:
         raise ValidationFailed(
-            f"The admission cannot be before the last discharge ({last.discharged_on}).",
+            _("The admission cannot be before the last discharge (%(date)s).")
+            % {"date": last.discharged_on},
             code="overlaps_previous_episode", field="admitted_on")
     episode = Episode(patient=patient, program=clinic.program, clinic=clinic,
                       program_type=program_type, admitted_on=admitted_on,
@@ -208,8 +229,8 @@ def episode_admit(*, actor: Actor, patient: Patient, clinic: Clinic, program_typ
         with transaction.atomic():
             episode.save()
     except IntegrityError:
-        raise Conflict("This person already has an open episode in this program; discharge "
-                       "it first.", code="episode_already_open") from None
+        raise Conflict(_("This person already has an open episode in this program; "
+                         "discharge it first."), code="episode_already_open") from None
     if patient.home_clinic_id != clinic.id:
         Patient.objects.filter(pk=patient.pk).update(home_clinic=clinic)
         patient.home_clinic = clinic
@@ -226,14 +247,15 @@ def episode_discharge(*, actor: Actor, episode: Episode, discharged_on: date, re
     access.require(actor.user, Capability.MANAGE_EPISODES, episode.clinic_id)
     episode = Episode.objects.select_for_update().select_related("clinic").get(pk=episode.pk)
     if not episode.is_open:
-        raise Conflict("This episode is already closed.", code="episode_closed")
+        raise Conflict(_("This episode is already closed."), code="episode_closed")
     if reason not in DischargeReason.values:
-        raise ValidationFailed("Choose a discharge reason.", code="invalid_choice",
+        raise ValidationFailed(_("Choose a discharge reason."), code="invalid_choice",
                                field="reason")
     _check_episode_dates(discharged_on, episode.clinic, "discharged_on")
     if discharged_on < episode.admitted_on:
         raise ValidationFailed(
-            f"The discharge cannot be before the admission ({episode.admitted_on}).",
+            _("The discharge cannot be before the admission (%(date)s).")
+            % {"date": episode.admitted_on},
             code="discharge_before_admission", field="discharged_on")
     episode.discharged_on = discharged_on
     episode.discharge_reason = reason
@@ -253,7 +275,7 @@ def episode_readmit(*, actor: Actor, patient: Patient, clinic: Clinic, program_t
     previous = patient.episodes.filter(discharged_on__isnull=False).order_by(
         "-discharged_on").first()
     if previous is None:
-        raise ValidationFailed("There is no earlier episode to readmit from; admit instead.",
+        raise ValidationFailed(_("There is no earlier episode to readmit from; admit instead."),
                                code="no_previous_episode")
     return episode_admit(actor=actor, patient=patient, clinic=clinic,
                          program_type=program_type, admitted_on=admitted_on,
@@ -265,12 +287,12 @@ def pregnancy_record(*, actor: Actor, patient: Patient, is_pregnant: bool,
                      estimated_due_date: date | None, note: str = "") -> PregnancyRecord:
     access.require(actor.user, Capability.RECORD_PREGNANCY, patient.home_clinic_id)
     if not is_pregnant and estimated_due_date:
-        raise ValidationFailed("A due date only goes with a current pregnancy.",
+        raise ValidationFailed(_("A due date only goes with a current pregnancy."),
                                code="due_date_without_pregnancy", field="estimated_due_date")
     if is_pregnant and estimated_due_date:
         today = today_at(patient.home_clinic.tz)
         if not (today.toordinal() - 31 <= estimated_due_date.toordinal() <= today.toordinal() + 300):
-            raise ValidationFailed("The due date must be within the next ten months.",
+            raise ValidationFailed(_("The due date must be within the next ten months."),
                                    code="implausible_due_date", field="estimated_due_date")
     entry = PregnancyRecord.objects.create(
         patient=patient, is_pregnant=is_pregnant, estimated_due_date=estimated_due_date,
