@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -31,7 +31,11 @@ class IdleTimeoutMiddleware:
                 logout_recorded(request, reason="idle_timeout")
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return HttpResponse(status=401)
+                    return JsonResponse(
+                        {"type": "about:blank", "title": "Signed out", "status": 401,
+                         "code": "session_expired",
+                         "detail": "The session ended after a quiet spell; sign in again."},
+                        status=401, content_type="application/problem+json")
                 login_url = reverse(settings.LOGIN_URL)
                 return redirect(f"{login_url}?timeout=1&next={request.path}")
             request.session[self.session_key] = now
