@@ -224,3 +224,22 @@ def test_medications_without_a_rule_yet_are_marked_unchecked(signed):
         medication="naltrexone_oral", form="tablet", phase="maintenance", mg=Decimal("50")
     )
     assert [f["code"] for f in order.rule_findings] == ["rules.not_checked"]
+
+
+def test_a_buprenorphine_first_dose_over_the_limit_is_refused(draft, ada):
+    limit = PROFILE.buprenorphine.first_dose_max_mg.value
+    order = draft(medication="buprenorphine_naloxone", form="film", mg=limit + 2)
+    with pytest.raises(RuleRefused) as caught:
+        order_sign(actor=ada, order=order)
+    assert all(p.code.startswith("buprenorphine.") for p in caught.value.problems)
+
+
+def test_pregnancy_findings_are_kept_on_the_signed_order(signed, make_patient, ada):
+    from mooring.patients.services import pregnancy_record
+
+    patient = make_patient()
+    pregnancy_record(
+        actor=ada, patient=patient, is_pregnant=True, estimated_due_date=TODAY + timedelta(days=150)
+    )
+    order = signed(patient)
+    assert "pregnancy.agonist_recommended" in [f["code"] for f in order.rule_findings]

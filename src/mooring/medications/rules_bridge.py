@@ -24,14 +24,27 @@ from mooring.medications.models import (
     QtcMeasurement,
 )
 from mooring.patients.models import Patient
-from mooring.rules import methadone
+from mooring.patients.selectors import current_pregnancy
+from mooring.rules import buprenorphine, methadone, pregnancy
 from mooring.rules._medication_common import OrderCheck
 from mooring.rules.common import Finding, RulesError, Severity, refusals
 from mooring.rules.profiles import ProtocolProfile, get_profile
 
-# Medications whose order check the rules core provides today. The others are signed without
-# a rules check (recorded as such on the order) until their modules land.
-CHECKED_MEDICATIONS = frozenset({Medication.METHADONE})
+# Medications whose dose the rules core checks from what Mooring records today. The others
+# are signed without a dose check (recorded on the order as "rules.not_checked").
+CHECKED_MEDICATIONS = frozenset(
+    {Medication.METHADONE, Medication.BUPRENORPHINE, Medication.BUPRENORPHINE_NALOXONE}
+)
+_SUBLINGUAL_BUPRENORPHINE = (Medication.BUPRENORPHINE, Medication.BUPRENORPHINE_NALOXONE)
+_PREGNANCY_OPTIONS = {
+    Medication.METHADONE: pregnancy.TreatmentOption.METHADONE,
+    Medication.BUPRENORPHINE: pregnancy.TreatmentOption.BUPRENORPHINE,
+    Medication.BUPRENORPHINE_NALOXONE: pregnancy.TreatmentOption.BUPRENORPHINE_NALOXONE,
+    Medication.BUPRENORPHINE_XR_WEEKLY: pregnancy.TreatmentOption.BUPRENORPHINE,
+    Medication.BUPRENORPHINE_XR_MONTHLY: pregnancy.TreatmentOption.BUPRENORPHINE,
+    Medication.NALTREXONE_ORAL: pregnancy.TreatmentOption.NALTREXONE,
+    Medication.NALTREXONE_XR: pregnancy.TreatmentOption.NALTREXONE,
+}
 
 
 class RuleRefused(ValidationFailed):
@@ -109,21 +122,69 @@ class Verdict:
 def check_order(order: MedicationOrder, *, as_of: date) -> Verdict:
     """Judge an order under its clinic's profile, as of its first dose day."""
     profile = profile_for(order.clinic)
-    if order.medication == Medication.METHADONE:
-        per_dose = order.daily_dose_mg / order.split
-        request = methadone.MethadoneOrderRequest(
-            dose_date=order.start_date,
-            administrations_mg=tuple(per_dose for _ in range(order.split)),
+    try:
+        if order.medication == Medication.METHADONE:
+            check = _check_methadone(order, profile, as_of)
+        elif order.medication in _SUBLINGUAL_BUPRENORPHINE:
+            check = _check_buprenorphine(order, profile)
+        else:
+            # TODO(rules): naltrexone readiness (needs the last opioid use, not yet recorded),
+            # lofexidine/clonidine (need course day, impairment, vitals) and injections.
+            check = OrderCheck((), profile.ref)
+        check = OrderCheck(check.findings + _pregnancy_findings(order, profile), check.profile)
+    except RulesError as error:
+        raise ValidationFailed(str(error), code="rules_input_invalid") from None
+    return Verdict(check, checked=order.medication in CHECKED_MEDICATIONS)
+
+
+def _check_methadone(order: MedicationOrder, profile: ProtocolProfile, as_of: date) -> OrderCheck:
+    per_dose = order.daily_dose_mg / order.split
+    request = methadone.MethadoneOrderRequest(
+        dose_date=order.start_date, administrations_mg=tuple(per_dose for _ in range(order.split))
+    )
+    history = methadone_history(order.patient, order.start_date, as_of=as_of)
+    return methadone.check_methadone_order(request, history, profile, as_of=as_of)
+
+
+def _check_buprenorphine(order: MedicationOrder, profile: ProtocolProfile) -> OrderCheck:
+    """The first administration against first-dose limits, the day's total against the day's.
+
+    The induction day counts from the first buprenorphine dose on record (1 if none).
+    """
+    first = (
+        DoseAdministration.objects.filter(
+            patient=order.patient, order__medication__in=_SUBLINGUAL_BUPRENORPHINE
         )
-        history = methadone_history(order.patient, order.start_date, as_of=as_of)
-        try:
-            check = methadone.check_methadone_order(request, history, profile, as_of=as_of)
-        except RulesError as error:
-            raise ValidationFailed(str(error), code="rules_input_invalid") from None
-        return Verdict(check, checked=True)
-    # TODO(rules): buprenorphine, naltrexone (readiness), withdrawal medicines and pregnancy
-    # cautions, once mooring.rules.buprenorphine / naltrexone / withdrawal_meds / pregnancy land.
-    return Verdict(OrderCheck((), profile.ref), checked=False)
+        .order_by("service_date")
+        .values_list("service_date", flat=True)
+        .first()
+    )
+    day = 1 if first is None else (order.start_date - first).days + 1
+    per_dose = order.daily_dose_mg / order.split
+    checks = [
+        buprenorphine.check_buprenorphine_dose(
+            induction_day=day, proposed_dose=per_dose, doses_today=(), profile=profile
+        )
+    ]
+    if order.split > 1:
+        checks.append(
+            buprenorphine.check_buprenorphine_dose(
+                induction_day=day,
+                proposed_dose=per_dose,
+                doses_today=tuple(per_dose for _ in range(order.split - 1)),
+                profile=profile,
+            )
+        )
+    findings = {f.code: f for check in checks for f in check.findings}
+    return OrderCheck(tuple(findings.values()), profile.ref)
+
+
+def _pregnancy_findings(order: MedicationOrder, profile: ProtocolProfile) -> tuple[Finding, ...]:
+    option = _PREGNANCY_OPTIONS.get(Medication(order.medication))
+    record = current_pregnancy(order.patient)
+    if option is None or record is None:
+        return ()
+    return pregnancy.pregnancy_findings(option, pregnant=record.is_pregnant, profile=profile)
 
 
 def require_allowed(verdict: Verdict, *, override_reason: str) -> tuple[str, ...]:
