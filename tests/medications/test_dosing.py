@@ -316,3 +316,15 @@ def test_a_back_entered_dose_keeps_its_clinical_time(signed, ben, bottle, clock)
     assert dose.back_entered
     assert dose.administered_at == local(TODAY, 8, 15)
     assert dose.entered_at == local(TODAY, 13)
+
+
+def test_the_autumn_dst_day_with_25_hours_is_one_service_day(signed, give, clock):
+    # 1 November 2026: 01:00-02:00 happens twice in New York (EDT, then EST).
+    clock.move_to(datetime(2026, 11, 1, 4, 30, tzinfo=UTC))  # 00:30 EDT
+    order = signed(start=datetime(2026, 11, 1).date())
+    give(order)
+    clock.move_to(datetime(2026, 11, 2, 4, 30, tzinfo=UTC))  # 23:30 EST, still the 1st
+    with pytest.raises(Conflict):
+        give(order)
+    clock.move_to(datetime(2026, 11, 2, 5, 30, tzinfo=UTC))  # 00:30 EST on the 2nd
+    assert give(order).service_date.isoformat() == "2026-11-02"
