@@ -21,7 +21,6 @@ urlpatterns = [
     path(
         "patients/<uuid:patient_uuid>/pregnancy/", views.patient_pregnancy, name="patient_pregnancy"
     ),
-    # Placeholders: the audit report replaces views/audit.py.
     path("audit/", views.audit_report, name="audit_report"),
     path("audit/export/", views.audit_export, name="audit_export"),
 ]
