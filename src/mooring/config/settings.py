@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "mooring.patients",
     "mooring.inventory",
     "mooring.medications",
+    "mooring.injections",
     "mooring.web",
     "mooring.api",
 ]
