@@ -1,0 +1,194 @@
+"""Walk every page and every API operation as every persona and as nobody.
+
+Each route must be listed in WEB or API below with the capability it needs and where that
+capability is checked (the persona's current clinic, or the patient's clinic). A new route
+without an entry fails ``test_every_route_has_an_expectation``; a route whose view forgets its
+check fails the walk, because a persona without the capability would get a 2xx.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mooring.accounts import access
+from mooring.accounts.capabilities import Capability as C
+from mooring.api.urls import api
+from mooring.core.context import system_actor
+from tests.conftest import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any signed-in staff member
+
+
+@dataclass(frozen=True)
+class Rule:
+    need: C | str
+    scope: str = "clinic"  # "clinic": the persona's current clinic; "patient": Harbor's patient
+    post_only: bool = False
+
+
+WEB = {
+    "web:login": Rule(PUBLIC),
+    "web:logout": Rule(SIGNED_IN, post_only=True),
+    "web:switch_clinic": Rule(SIGNED_IN, post_only=True),
+    "web:dashboard": Rule(C.VIEW_DASHBOARD),
+    "web:patient_list": Rule(C.SEARCH_PATIENTS),
+    "web:patient_search": Rule(C.SEARCH_PATIENTS),
+    "web:patient_register": Rule(C.REGISTER_PATIENT),
+    "web:patient_chart": Rule(C.VIEW_DEMOGRAPHICS, "patient"),
+    "web:patient_photo": Rule(C.VIEW_DEMOGRAPHICS, "patient"),
+    "web:patient_edit": Rule(C.REGISTER_PATIENT, "patient"),
+    "web:patient_admit": Rule(C.MANAGE_EPISODES, "patient"),
+    "web:patient_discharge": Rule(C.MANAGE_EPISODES, "patient"),
+    "web:patient_pregnancy": Rule(C.RECORD_PREGNANCY, "patient"),
+    "web:audit_report": Rule(C.VIEW_AUDIT),
+    "web:audit_export": Rule(C.VIEW_AUDIT),
+}
+
+API = {
+    ("GET", "/api/v1/patients"): Rule(C.SEARCH_PATIENTS),
+    ("POST", "/api/v1/patients"): Rule(C.REGISTER_PATIENT),
+    ("GET", "/api/v1/patients/{patient_uuid}"): Rule(C.VIEW_DEMOGRAPHICS, "patient"),
+    ("PATCH", "/api/v1/patients/{patient_uuid}"): Rule(C.REGISTER_PATIENT, "patient"),
+    ("GET", "/api/v1/patients/{patient_uuid}/episodes"): Rule(C.VIEW_CLINICAL, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/episodes"): Rule(C.MANAGE_EPISODES, "patient"),
+    ("POST", "/api/v1/episodes/{episode_uuid}/discharge"): Rule(C.MANAGE_EPISODES, "patient"),
+}
+
+# Routes that are not views of ours (the admin is tested in tests/core/test_security.py).
+SKIPPED_WEB = {"api:openapi-json", "api:openapi-view", "api:api-root", "api:docs_redirect"}
+
+
+def _web_routes(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("admin/"):
+                continue
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _web_routes(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name, pattern
+
+
+def _api_operations():
+    schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            yield method.upper(), path
+
+
+def test_every_route_has_an_expectation():
+    missing = sorted(name for name, _ in _web_routes()
+                     if name not in WEB and name not in SKIPPED_WEB and not name.startswith("api:"))
+    assert not missing, f"add these page routes to WEB with their capability: {missing}"
+    missing_api = sorted(f"{m} {p}" for m, p in _api_operations() if (m, p) not in API)
+    assert not missing_api, f"add these API operations to API with their capability: {missing_api}"
+
+
+@pytest.fixture
+def world(make_patient):
+    patient = make_patient("Walker", "Harbor")
+    return {"patient_uuid": patient.uuid, "episode_uuid": patient.episodes.get().uuid}
+
+
+def _url_for(name, pattern, world):
+    kwargs = {}
+    for converter_name in pattern.pattern.converters:
+        kwargs[converter_name] = world.get(converter_name, uuid.uuid4())
+    return reverse(name, kwargs=kwargs)
+
+
+def _allowed(user, rule: Rule, clinics) -> bool:
+    if rule.need in (PUBLIC, SIGNED_IN):
+        return True
+    if rule.scope == "patient":
+        return access.can(user, rule.need, clinics["harbor"].id)
+    mine = access.clinics_for(user)
+    return bool(mine) and access.can(user, rule.need, mine[0].id)
+
+
+def _web_request(client, url, rule: Rule):
+    return client.post(url) if rule.post_only else client.get(url)
+
+
+def test_nobody_signed_in_is_sent_to_sign_in_for_every_page(client, world):
+    for name, pattern in _web_routes():
+        rule = WEB.get(name)
+        if rule is None or rule.need == PUBLIC:
+            continue
+        response = _web_request(client, _url_for(name, pattern, world), rule)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("web:login")), name
+
+
+@pytest.mark.parametrize("username", sorted(PERSONAS))
+def test_every_page_answers_each_persona_as_the_capability_map_says(client, personas, clinics,
+                                                                  world, username):
+    user = personas[username]
+    for name, pattern in _web_routes():
+        rule = WEB.get(name)
+        if rule is None or rule.need == SIGNED_IN:  # sign-out and clinic switch need a body
+            continue
+        client.force_login(user)
+        response = _web_request(client, _url_for(name, pattern, world), rule)
+        status = response.status_code
+        assert status < 500, f"{username} {name}: {status}"
+        if _allowed(user, rule, clinics):
+            assert status not in (401, 403), f"{username} should reach {name}, got {status}"
+        else:
+            assert status in (403, 404), f"{username} must not reach {name}, got {status}"
+
+
+# Query strings an operation needs before it looks at the caller's role.
+API_QUERY = {("GET", "/api/v1/patients"): "?q=walker"}
+
+
+def _api_url(path, world, method="GET"):
+    return path.format(**world) + API_QUERY.get((method, path), "")
+
+
+def _token_for(user):
+    from mooring.api.services import api_token_create
+
+    return api_token_create(actor=system_actor(channel="cli"), user=user, name="walk").secret
+
+
+def _api_call(client, method, url, token=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if method == "GET":
+        return client.get(url, **headers)
+    return client.generic(method, url, data="{}", content_type="application/json", **headers)
+
+
+def test_nobody_signed_in_gets_401_from_every_api_operation(client, world):
+    for method, path in _api_operations():
+        response = _api_call(client, method, _api_url(path, world, method))
+        assert response.status_code == 401, f"{method} {path}"
+        assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("username", sorted(PERSONAS))
+def test_every_api_operation_answers_each_persona_as_the_capability_map_says(
+        client, personas, clinics, world, username):
+    user = personas[username]
+    token = _token_for(user)
+    for method, path in _api_operations():
+        rule = API[(method, path)]
+        response = _api_call(client, method, _api_url(path, world, method), token)
+        status = response.status_code
+        assert status < 500, f"{username} {method} {path}: {status}"
+        if _allowed(user, rule, clinics):
+            assert status not in (401, 403, 404), f"{username} should reach {method} {path}"
+        elif method == "GET":
+            assert status in (403, 404), f"{username} must not read {method} {path}: {status}"
+        else:
+            # An empty body may be refused as invalid before the role is looked at; what
+            # matters is that nothing is written.
+            assert status in (403, 404, 422), f"{username} must not write {method} {path}"
