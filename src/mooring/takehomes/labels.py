@@ -1,0 +1,128 @@
+"""Printable take-home labels: one page per bottle, sized for a 4 x 3 inch label printer.
+
+Each label carries what the person, a pharmacist or an emergency clinician needs: who the dose
+is for, what and how much, the date to take it, the clinic to call, the lot, the prescriber,
+the child-safety warning, and a QR code of the bottle's public id for the return check-in.
+Drawn as vectors (no images, no fonts to fetch); :func:`render_labels` writes no audit row —
+printing goes through ``takehome_labels_print``, which does.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import qrcode
+from django.utils import formats
+from django.utils.translation import gettext as _
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+
+from mooring.takehomes.models import TakeHomeBottle
+
+LABEL_SIZE = (4 * inch, 3 * inch)
+MARGIN = 0.15 * inch
+QR_SIZE = 1.05 * inch
+
+
+def qr_payload(bottle: TakeHomeBottle) -> str:
+    """What the QR code says: scanned at check-in, it finds the bottle by its public id."""
+    return f"mooring:takehome:{bottle.uuid}:{bottle.code}"
+
+
+def render_labels(bottles: Iterable[TakeHomeBottle], *, compress: bool = True) -> bytes:
+    """A PDF with one label page per bottle, in date order."""
+    pks = [b.pk for b in bottles]
+    rows = list(
+        TakeHomeBottle.objects.filter(pk__in=pks)
+        .select_related("patient", "order", "order__prescriber", "clinic", "stock_bottle__product")
+        .order_by("patient_id", "for_date", "id")
+    )
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=LABEL_SIZE, pageCompression=1 if compress else 0)
+    canvas.setTitle(_("Take-home labels"))
+    canvas.setCreator("Mooring")
+    for bottle in rows:
+        _draw_label(canvas, bottle)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw_label(canvas: Canvas, bottle: TakeHomeBottle) -> None:
+    width, height = LABEL_SIZE
+    order, patient, clinic = bottle.order, bottle.patient, bottle.clinic
+    _draw_qr(canvas, qr_payload(bottle), width - MARGIN - QR_SIZE, height - MARGIN - QR_SIZE)
+    x, y = MARGIN, height - MARGIN - 10
+    canvas.setFont("Helvetica-Bold", 10)
+    canvas.drawString(x, y, clinic.name)
+    canvas.setFont("Helvetica", 8)
+    if clinic.phone:
+        y -= 10
+        canvas.drawString(x, y, _("Phone: %(phone)s") % {"phone": clinic.phone})
+    y -= 16
+    canvas.setFont("Helvetica-Bold", 11)
+    canvas.drawString(x, y, f"{patient.legal_given_name} {patient.legal_family_name}")
+    y -= 11
+    canvas.setFont("Helvetica", 8)
+    canvas.drawString(x, y, _("MRN %(mrn)s") % {"mrn": patient.mrn})
+    y -= 16
+    canvas.setFont("Helvetica-Bold", 10)
+    canvas.drawString(x, y, order.get_medication_display())
+    y -= 12
+    amount = _("%(mg)s mg") % {"mg": formats.number_format(bottle.amount_mg, 2)}
+    if bottle.volume_ml is not None:
+        amount += " " + _("in %(ml)s mL") % {"ml": formats.number_format(bottle.volume_ml, 1)}
+    canvas.drawString(x, y, amount)
+    y -= 14
+    canvas.setFont("Helvetica-Bold", 11)
+    canvas.drawString(
+        x, y, _("Take on %(day)s") % {"day": formats.date_format(bottle.for_date, "D j M Y")}
+    )
+    y -= 14
+    canvas.setFont("Helvetica", 7.5)
+    prescriber = order.prescriber.label if order.prescriber else ""
+    canvas.drawString(x, y, _("Prescriber: %(name)s") % {"name": prescriber})
+    y -= 9
+    canvas.drawString(
+        x,
+        y,
+        _("Lot %(lot)s · issued %(day)s")
+        % {
+            "lot": bottle.lot,
+            "day": formats.date_format(bottle.issued_at.astimezone(clinic.tz).date(), "j M Y"),
+        },
+    )
+    canvas.setFont("Helvetica-Bold", 12)
+    canvas.drawRightString(width - MARGIN, height - MARGIN - QR_SIZE - 14, bottle.code)
+    # The warning sits on its own band at the foot of the label, where it cannot be missed.
+    canvas.setFont("Helvetica-Bold", 8)
+    canvas.drawString(MARGIN, MARGIN + 12, _("KEEP OUT OF REACH OF CHILDREN."))
+    canvas.setFont("Helvetica", 7)
+    canvas.drawString(
+        MARGIN,
+        MARGIN + 3,
+        _(
+            "This medicine can kill a child or anyone it is not prescribed for. Return the empty bottle."
+        ),
+    )
+
+
+def _draw_qr(canvas: Canvas, payload: str, x: float, y: float) -> None:
+    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(payload)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    cell = QR_SIZE / len(matrix)
+    canvas.setFillColorRGB(0, 0, 0)
+    for row_index, row in enumerate(matrix):
+        for col_index, dark in enumerate(row):
+            if dark:
+                canvas.rect(
+                    x + col_index * cell,
+                    y + QR_SIZE - (row_index + 1) * cell,
+                    cell,
+                    cell,
+                    stroke=0,
+                    fill=1,
+                )
