@@ -9,6 +9,7 @@ from mooring.accounts.models import Clinic, StaffRole, User
 from mooring.core.errors import CapabilityDenied
 
 _CACHE_ATTR = "_mooring_roles_by_clinic"
+_CLINICS_ATTR = "_mooring_clinics"
 
 
 def roles_by_clinic(user: User) -> dict[int, frozenset[str]]:
@@ -26,8 +27,9 @@ def roles_by_clinic(user: User) -> dict[int, frozenset[str]]:
 
 
 def forget_roles(user: User) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _CLINICS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles_at(user: User, clinic_id: int | None) -> frozenset[str]:
@@ -58,5 +60,11 @@ def require(user: User, capability: Capability | str, clinic_id: int | None) -> 
 
 
 def clinics_for(user: User) -> list[Clinic]:
-    ids: Iterable[int] = roles_by_clinic(user).keys()
-    return list(Clinic.objects.filter(id__in=list(ids)).order_by("name"))
+    """The clinics where the user holds any role, by name; cached for the request."""
+    cached = getattr(user, _CLINICS_ATTR, None)
+    if cached is None:
+        ids: Iterable[int] = roles_by_clinic(user).keys()
+        cached = list(Clinic.objects.filter(id__in=list(ids)).order_by("name"))
+        if user.is_authenticated:
+            setattr(user, _CLINICS_ATTR, cached)
+    return list(cached)
