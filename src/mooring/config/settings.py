@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "mooring.inventory",
     "mooring.medications",
     "mooring.injections",
+    "mooring.withdrawal",
     "mooring.takehomes",
     "mooring.web",
     "mooring.api",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WithdrawalConfig(AppConfig):
+    name = "mooring.withdrawal"
+    label = "withdrawal"
+    verbose_name = "Withdrawal-management medicines"
