@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "mooring.takehomes",
     "mooring.web",
     "mooring.api",
+    "mooring.demo",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ import qrcode
 from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from mooring.takehomes.models import TakeHomeBottle
@@ -54,15 +55,15 @@ def _draw_label(canvas: Canvas, bottle: TakeHomeBottle) -> None:
     order, patient, clinic = bottle.order, bottle.patient, bottle.clinic
     _draw_qr(canvas, qr_payload(bottle), width - MARGIN - QR_SIZE, height - MARGIN - QR_SIZE)
     x, y = MARGIN, height - MARGIN - 10
-    canvas.setFont("Helvetica-Bold", 10)
-    canvas.drawString(x, y, clinic.name)
+    beside_qr = width - 2 * MARGIN - QR_SIZE - 6
+    _fit(canvas, x, y, clinic.name, "Helvetica-Bold", 10, beside_qr)
     canvas.setFont("Helvetica", 8)
     if clinic.phone:
         y -= 10
         canvas.drawString(x, y, _("Phone: %(phone)s") % {"phone": clinic.phone})
     y -= 16
-    canvas.setFont("Helvetica-Bold", 11)
-    canvas.drawString(x, y, f"{patient.legal_given_name} {patient.legal_family_name}")
+    name = f"{patient.legal_given_name} {patient.legal_family_name}"
+    _fit(canvas, x, y, name, "Helvetica-Bold", 11, beside_qr)
     y -= 11
     canvas.setFont("Helvetica", 8)
     canvas.drawString(x, y, _("MRN %(mrn)s") % {"mrn": patient.mrn})
@@ -97,15 +98,22 @@ def _draw_label(canvas: Canvas, bottle: TakeHomeBottle) -> None:
     canvas.drawRightString(width - MARGIN, height - MARGIN - QR_SIZE - 14, bottle.code)
     # The warning sits on its own band at the foot of the label, where it cannot be missed.
     canvas.setFont("Helvetica-Bold", 8)
-    canvas.drawString(MARGIN, MARGIN + 12, _("KEEP OUT OF REACH OF CHILDREN."))
+    canvas.drawString(MARGIN, MARGIN + 19, _("KEEP OUT OF REACH OF CHILDREN."))
     canvas.setFont("Helvetica", 7)
     canvas.drawString(
-        MARGIN,
-        MARGIN + 3,
-        _(
-            "This medicine can kill a child or anyone it is not prescribed for. Return the empty bottle."
-        ),
+        MARGIN, MARGIN + 10, _("This medicine can kill a child or anyone it is not prescribed for.")
     )
+    canvas.drawString(MARGIN, MARGIN + 2, _("Bring the bottle back, even when empty."))
+
+
+def _fit(
+    canvas: Canvas, x: float, y: float, text: str, font: str, size: float, max_width: float
+) -> None:
+    """Draw ``text`` on one line, shrinking the type (not below 6 pt) so long names fit."""
+    while size > 6 and stringWidth(text, font, size) > max_width:
+        size -= 0.5
+    canvas.setFont(font, size)
+    canvas.drawString(x, y, text)
 
 
 def _draw_qr(canvas: Canvas, payload: str, x: float, y: float) -> None:

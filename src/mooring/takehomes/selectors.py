@@ -90,8 +90,8 @@ def takehomes_due(
     For each, the rules core's decision under the clinic's profile (days since the open
     episode's admission, the latest criteria assessment, closures, opening weekdays), the
     dates already issued and those still pending. ``reason`` is ``no_assessment`` or
-    ``no_open_episode`` when no decision could be made. Seven queries whatever the number
-    of people; pass ``patient`` for one person's row.
+    ``no_open_episode`` when no decision could be made. The same queries whatever the number
+    of people (five); pass ``patient`` for one person's row.
     """
     orders_qs = (
         MedicationOrder.objects.filter(
