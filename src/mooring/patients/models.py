@@ -63,7 +63,8 @@ class Patient(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "mrn"], name="unique_mrn_per_program"),
         ]
-        indexes = [models.Index(fields=["date_of_birth"])]
+        # Search looks MRNs up across the clinics a user can see, without the program.
+        indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["mrn"])]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.mrn})"
