@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "mooring.medications",
     "mooring.injections",
     "mooring.withdrawal",
+    "mooring.naloxone",
     "mooring.takehomes",
     "mooring.web",
     "mooring.api",
