@@ -85,7 +85,16 @@ def takehome_issue(
         today = issued_at.astimezone(clinic.tz).date()
         issue, closed_days = _decide_and_check(actor, clinic, order, wanted, stock_bottle, today)
         issue.issued_at, issue.idempotency_key = issued_at, key
-        issue.save()
+        try:
+            with transaction.atomic():
+                issue.save()
+        except IntegrityError:
+            # The same key raced in for another order (whose lock we do not hold).
+            raise Conflict(
+                _("This request key was already used for another hand-over."),
+                code="idempotency_key_reused",
+                field="idempotency_key",
+            ) from None
         bottles = [
             _hand_over(actor, clinic, issue, day, stock_bottle, closed_day=day in closed_days)
             for day in wanted
