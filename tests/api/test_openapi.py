@@ -12,6 +12,21 @@ PATHS = {
     "/api/v1/patients/{patient_uuid}": {"get", "patch"},
     "/api/v1/patients/{patient_uuid}/episodes": {"get", "post"},
     "/api/v1/episodes/{episode_uuid}/discharge": {"post"},
+    "/api/v1/patients/{patient_uuid}/orders": {"get", "post"},
+    "/api/v1/orders/{order_uuid}": {"get"},
+    "/api/v1/orders/{order_uuid}/sign": {"post"},
+    "/api/v1/orders/{order_uuid}/change": {"post"},
+    "/api/v1/orders/{order_uuid}/end": {"post"},
+    "/api/v1/patients/{patient_uuid}/doses": {"get"},
+    "/api/v1/orders/{order_uuid}/doses": {"post"},
+    "/api/v1/queue": {"get"},
+    "/api/v1/inventory/products": {"get"},
+    "/api/v1/inventory/bottles": {"get"},
+    "/api/v1/inventory/receipts": {"post"},
+    "/api/v1/inventory/bottles/{bottle_uuid}/ledger": {"get"},
+    "/api/v1/inventory/bottles/{bottle_uuid}/counts": {"post"},
+    "/api/v1/inventory/counts": {"get"},
+    "/api/v1/inventory/counts/{count_uuid}/close": {"post"},
 }
 
 

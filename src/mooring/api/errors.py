@@ -64,6 +64,16 @@ PYDANTIC_CODES = {
     "dict_type": "invalid_type",
     "json_invalid": "invalid_json",
     "null_not_allowed": "required",
+    "int_type": "invalid_type",
+    "int_parsing": "invalid_type",
+    "decimal_type": "invalid_type",
+    "decimal_parsing": "invalid_type",
+    "datetime_type": "invalid_datetime",
+    "datetime_parsing": "invalid_datetime",
+    "datetime_from_date_parsing": "invalid_datetime",
+    # Raised by name in the schemas (PydanticCustomError): already our codes.
+    "invalid_type": "invalid_type",
+    "naive_datetime": "naive_datetime",
 }
 # Ninja names each parameter group; they are not part of the field path a caller sees.
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
