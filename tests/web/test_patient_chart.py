@@ -96,11 +96,17 @@ def test_front_desk_cannot_open_a_clinical_tab(login, maria):
 
 def test_placeholder_tabs_say_nothing_here_yet(login, maria):
     client = login("ben")
-    for tab in ("medication", "assessments", "care-plan", "tests"):
+    for tab in ("assessments", "care-plan", "tests"):
         response = _chart(client, maria, tab=tab)
         assert response.status_code == 200
         assert "Nothing here yet." in response.content.decode()
     assert _chart(client, maria, tab="nonsense").status_code == 404
+
+
+def test_the_medication_tab_leads_to_the_medication_page(login, maria):
+    body = _chart(login("ben"), maria, tab="medication").content.decode()
+    assert f'href="/patients/{maria.uuid}/medication/"' in body
+    assert "Nothing here yet." not in body
 
 
 def test_sam_at_ridge_gets_404_for_a_harbor_patient(login, maria):

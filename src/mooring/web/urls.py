@@ -21,6 +21,96 @@ urlpatterns = [
     path(
         "patients/<uuid:patient_uuid>/pregnancy/", views.patient_pregnancy, name="patient_pregnancy"
     ),
+    # The dosing window, the medication page and stock (views/dosing, orders, inventory).
+    path("dosing/", views.dosing_queue, name="dosing_queue"),
+    path("dosing/<uuid:patient_uuid>/", views.dosing_dispense, name="dosing_dispense"),
+    path("dosing/<uuid:patient_uuid>/sedation/", views.dosing_sedation, name="dosing_sedation"),
+    path(
+        "patients/<uuid:patient_uuid>/medication/",
+        views.patient_medication,
+        name="patient_medication",
+    ),
+    path("patients/<uuid:patient_uuid>/medication/orders/new/", views.order_new, name="order_new"),
+    path(
+        "patients/<uuid:patient_uuid>/medication/orders/<uuid:order_uuid>/sign/",
+        views.order_sign_view,
+        name="order_sign",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/medication/orders/<uuid:order_uuid>/change/",
+        views.order_change_view,
+        name="order_change",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/medication/orders/<uuid:order_uuid>/end/",
+        views.order_end_view,
+        name="order_end",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/medication/orders/<uuid:order_uuid>/review/",
+        views.medication_review,
+        name="medication_review",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/medication/qtc/", views.medication_qtc, name="medication_qtc"
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/medication/holds/",
+        views.medication_hold,
+        name="medication_hold",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/medication/holds/<uuid:hold_uuid>/release/",
+        views.medication_hold_release,
+        name="medication_hold_release",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/medication/flags/<uuid:flag_uuid>/acknowledge/",
+        views.medication_flag_acknowledge,
+        name="medication_flag_acknowledge",
+    ),
+    path("inventory/", views.inventory_home, name="inventory_home"),
+    path("inventory/receive/", views.inventory_receive, name="inventory_receive"),
+    path(
+        "inventory/reconciliation/",
+        views.inventory_reconciliation,
+        name="inventory_reconciliation",
+    ),
+    path("inventory/log/", views.inventory_dispensing_log, name="inventory_dispensing_log"),
+    path("inventory/bottles/<uuid:bottle_uuid>/", views.inventory_bottle, name="inventory_bottle"),
+    path(
+        "inventory/bottles/<uuid:bottle_uuid>/remove/",
+        views.inventory_remove,
+        name="inventory_remove",
+    ),
+    path(
+        "inventory/bottles/<uuid:bottle_uuid>/adjust/",
+        views.inventory_adjust,
+        name="inventory_adjust",
+    ),
+    path(
+        "inventory/bottles/<uuid:bottle_uuid>/transfer/",
+        views.inventory_transfer,
+        name="inventory_transfer",
+    ),
+    path(
+        "inventory/bottles/<uuid:bottle_uuid>/quarantine/",
+        views.inventory_quarantine,
+        name="inventory_quarantine",
+    ),
+    path(
+        "inventory/bottles/<uuid:bottle_uuid>/count/",
+        views.inventory_count,
+        name="inventory_count",
+    ),
+    path(
+        "inventory/entries/<uuid:entry_uuid>/reverse/",
+        views.inventory_reverse,
+        name="inventory_reverse",
+    ),
+    path(
+        "inventory/counts/<uuid:count_uuid>/close/", views.inventory_close, name="inventory_close"
+    ),
     path("audit/", views.audit_report, name="audit_report"),
     path("audit/export/", views.audit_export, name="audit_export"),
 ]

@@ -1,0 +1,416 @@
+"""Page-shaping reads for the dosing window, the medication page and the stock pages.
+
+Every decision (is this dose safe and due? why not?) comes from
+:mod:`mooring.medications.selectors`; these functions only gather and shape it for the
+templates, in a number of queries that does not grow with the length of a list.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mooring.accounts.models import Clinic
+from mooring.audit.models import Action, DataCategory
+from mooring.audit.services import record
+from mooring.core.context import Actor
+from mooring.inventory.models import InventoryLedgerEntry, StockBottle
+from mooring.inventory.selectors import usable_bottles
+from mooring.medications import rules_bridge
+from mooring.medications.models import (
+    DoseAdministration,
+    DoseHold,
+    DoseKind,
+    MedicationOrder,
+    OrderStatus,
+    PrescriberFlag,
+    QtcMeasurement,
+)
+from mooring.medications.selectors import (
+    Blocker,
+    QueueEntry,
+    active_holds,
+    day_facts,
+    dose_blocker,
+    dosing_queue,
+)
+from mooring.patients.models import Patient
+from mooring.patients.names import fold
+from mooring.rules.methadone import MissedDoseAdvice, MissedDoseStatus
+
+# What each queue status reads as at the window, and the filter group it falls in.
+STATUS_LABELS = {
+    "due": _("Due"),
+    "partly_dosed": _("Partly dosed"),
+    "dosed": _("Dosed"),
+    "on_hold": _("On hold"),
+    "appears_sedated": _("Appeared sedated"),
+    "missed_doses_hold_for_review": _("Missed doses: prescriber review"),
+    "missed_doses_reinduce": _("Missed doses: re-induction"),
+    "order_not_signed": _("Order not signed"),
+    "order_not_started": _("Order not started"),
+    "order_ended": _("Order ended"),
+}
+FILTERS = {
+    "due": _("Due"),
+    "dosed": _("Dosed"),
+    "held": _("Held or waiting for review"),
+}
+DOSE_CHART_DAYS = 90
+
+
+def status_group(status: str) -> str:
+    if status in ("due", "partly_dosed"):
+        return "due"
+    if status == "dosed":
+        return "dosed"
+    return "held"
+
+
+# The queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One order at the window today, ready to show."""
+
+    entry: QueueEntry
+    status: str
+    group: str
+    label: str
+
+    @property
+    def patient(self) -> Patient:
+        return self.entry.patient
+
+    @property
+    def order(self) -> MedicationOrder:
+        return self.entry.order
+
+    @property
+    def blocker(self) -> Blocker | None:
+        return self.entry.blocker
+
+    @property
+    def missed(self) -> MissedDoseAdvice | None:
+        advice = self.entry.missed
+        return advice if advice is not None and advice.status is not MissedDoseStatus.OK else None
+
+
+@dataclass
+class Queue:
+    rows: list[QueueRow]
+    total: int
+    counts: dict[str, int]
+    query: str = ""
+    status: str = ""
+    # The MRN scanned or typed, when it named exactly one person in today's queue.
+    exact: Patient | None = None
+    # Whom to focus after a dose: the next person still due after the one just dosed.
+    focus: uuid.UUID | None = None
+
+
+def queue_for(
+    clinic: Clinic,
+    service_date: date,
+    *,
+    query: str = "",
+    status: str = "",
+    after: str = "",
+) -> Queue:
+    """Today's queue at ``clinic``, filtered by name or MRN and by status group."""
+    rows = [_row(entry) for entry in dosing_queue(clinic, service_date)]
+    counts = Counter(row.group for row in rows)
+    query = query.strip()
+    exact = None
+    if query:
+        wanted = query.upper()
+        by_mrn = {row.patient for row in rows if row.patient.mrn.upper() == wanted}
+        if len(by_mrn) == 1:
+            exact = by_mrn.pop()
+    focus = _next_due(rows, after)
+    shown = [r for r in rows if _matches(r, query) and (not status or r.group == status)]
+    return Queue(
+        rows=shown,
+        total=len(rows),
+        counts={key: counts.get(key, 0) for key in FILTERS},
+        query=query,
+        status=status,
+        exact=exact,
+        focus=focus,
+    )
+
+
+def _row(entry: QueueEntry) -> QueueRow:
+    status = entry.status
+    return QueueRow(entry, status, status_group(status), str(STATUS_LABELS.get(status, status)))
+
+
+def _matches(row: QueueRow, query: str) -> bool:
+    if not query:
+        return True
+    patient = row.patient
+    if query.upper() in patient.mrn.upper():
+        return True
+    folded = fold(query)
+    return all(token in patient.search_name for token in folded.split())
+
+
+def _next_due(rows: list[QueueRow], after: str) -> uuid.UUID | None:
+    """The first person still due after ``after`` in queue order (wrapping round)."""
+    due = [r.patient.uuid for r in rows if r.group == "due"]
+    if not due:
+        return None
+    uuids = [str(r.patient.uuid) for r in rows]
+    if after not in uuids:
+        return due[0]
+    position = uuids.index(after)
+    for row in rows[position + 1 :] + rows[: position + 1]:
+        if row.group == "due" and str(row.patient.uuid) != after:
+            return row.patient.uuid
+    return None
+
+
+# The dispense screen --------------------------------------------------------------------
+
+
+@dataclass
+class WindowOrder:
+    """One active observed order of the person at the window, and what today allows."""
+
+    order: MedicationOrder
+    doses: list[DoseAdministration]
+    blocker: Blocker | None
+    missed: MissedDoseAdvice | None
+    bottles: list[StockBottle]
+
+    @property
+    def remaining(self) -> int:
+        return max(self.order.split - len(self.doses), 0)
+
+    @property
+    def next_index(self) -> int:
+        given = {d.administration_index for d in self.doses}
+        return next((i for i in range(1, self.order.split + 1) if i not in given), 0)
+
+    @property
+    def can_dose(self) -> bool:
+        return self.blocker is None and self.remaining > 0 and bool(self.bottles)
+
+
+@dataclass
+class Window:
+    patient: Patient
+    service_date: date
+    orders: list[WindowOrder]
+    holds: list[DoseHold]
+    takehomes: Any = None  # a takehomes.selectors.TakeHomeDue, once that app is installed
+    returns: list[Any] = field(default_factory=list)
+    takehomes_installed: bool = False
+
+
+def window_for(patient: Patient, clinic: Clinic, service_date: date) -> Window:
+    """What the nurse needs beside the person: orders, today's doses, holds, bottles."""
+    orders = list(
+        MedicationOrder.objects.filter(
+            patient=patient,
+            observed=True,
+            start_date__lte=service_date,
+            status__in=[OrderStatus.SIGNED, OrderStatus.ENDED],
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=service_date))
+        .select_related("prescriber", "clinic", "patient")
+        .order_by("medication", "id")
+    )
+    doses: dict[int, list[DoseAdministration]] = {o.pk: [] for o in orders}
+    for dose in DoseAdministration.objects.filter(
+        order__in=orders, service_date=service_date, kind=DoseKind.OBSERVED
+    ).select_related("nurse", "stock_bottle"):
+        doses[dose.order_id].append(dose)
+    rows = []
+    for order in orders:
+        profile = rules_bridge.profile_for(order.clinic)
+        blocker, advice = dose_blocker(order, service_date, day_facts(order, service_date), profile)
+        bottles = list(usable_bottles(clinic, on=service_date, medication=order.medication))
+        if advice is not None and advice.status is MissedDoseStatus.OK:
+            advice = None
+        rows.append(WindowOrder(order, doses[order.pk], blocker, advice, bottles))
+    window = Window(
+        patient=patient,
+        service_date=service_date,
+        orders=rows,
+        holds=list(active_holds([patient.pk], service_date).select_related("placed_by")),
+    )
+    _add_takehomes(window, clinic)
+    return window
+
+
+def _add_takehomes(window: Window, clinic: Clinic) -> None:
+    """Take-homes due and bottles due back, from the take-homes app once it is installed."""
+    if not apps.is_installed("mooring.takehomes"):
+        return
+    from mooring.takehomes import selectors as takehomes  # noqa: PLC0415 (optional app)
+
+    window.takehomes_installed = True
+    due = takehomes.takehomes_due(clinic, window.service_date, patient=window.patient)
+    window.takehomes = due[0] if due else None
+    window.returns = list(
+        takehomes.returns_due(clinic, window.service_date, patient=window.patient)
+    )
+
+
+# The medication page --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: int
+    y: int
+    day: date
+    mg: Decimal
+
+
+@dataclass
+class DoseChart:
+    """An SVG-ready line of daily totals over the last days (coordinates in the viewBox)."""
+
+    points: list[ChartPoint]
+    width: int = 600
+    height: int = 160
+    top_mg: Decimal = Decimal(0)
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x},{p.y}" for p in self.points)
+
+    @property
+    def baseline(self) -> int:
+        return self.height - 20
+
+
+def dose_chart(patient: Patient, today: date, days: int = DOSE_CHART_DAYS) -> DoseChart:
+    """Daily milligrams given over the last ``days`` days, scaled to an SVG viewBox."""
+    start = today - timedelta(days=days - 1)
+    totals: dict[date, Decimal] = {}
+    for day, amount in DoseAdministration.objects.filter(
+        patient=patient, service_date__gte=start, service_date__lte=today
+    ).values_list("service_date", "amount_mg"):
+        totals[day] = totals.get(day, Decimal(0)) + amount
+    chart = DoseChart(points=[], start=start, end=today)
+    if not totals:
+        return chart
+    top = max(totals.values())
+    chart.top_mg = top
+    left, right, top_pad = 40, chart.width - 10, 10
+    span = chart.baseline - top_pad
+    for day in sorted(totals):
+        x = left + round((right - left) * (day - start).days / max(days - 1, 1))
+        y = chart.baseline - round(span * totals[day] / top)
+        chart.points.append(ChartPoint(x, y, day, totals[day]))
+    return chart
+
+
+@dataclass(frozen=True)
+class CurrentOrder:
+    order: MedicationOrder
+    # Why the window would not dose today (a missed-dose review is the prescriber's to do).
+    blocker: Blocker | None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.blocker is not None and self.blocker.code.startswith("missed_doses_")
+
+
+@dataclass
+class MedicationPage:
+    history: list[MedicationOrder]
+    current: list[CurrentOrder]
+    drafts: list[MedicationOrder]
+    holds: list[DoseHold]
+    flags: list[PrescriberFlag]
+    qtc: list[QtcMeasurement]
+    chart: DoseChart
+    today: date
+
+
+def medication_page(patient: Patient, today: date) -> MedicationPage:
+    """Everything the prescriber's page shows for one person (a fixed number of queries)."""
+    history = list(
+        MedicationOrder.objects.filter(patient=patient)
+        .select_related("prescriber", "created_by", "supersedes", "clinic", "patient")
+        .order_by("-start_date", "-id")
+    )
+    return MedicationPage(
+        history=[o for o in history if o.is_signed],
+        current=[CurrentOrder(o, _blocker(o, today)) for o in history if o.is_active_on(today)],
+        drafts=[o for o in history if not o.is_signed],
+        holds=list(active_holds([patient.pk], today).select_related("placed_by")),
+        flags=list(
+            PrescriberFlag.objects.filter(patient=patient, acknowledged_at__isnull=True)
+            .select_related("raised_by")
+            .order_by("raised_at", "id")
+        ),
+        qtc=list(QtcMeasurement.objects.filter(patient=patient).select_related("recorded_by")[:5]),
+        chart=dose_chart(patient, today),
+        today=today,
+    )
+
+
+def _blocker(order: MedicationOrder, today: date) -> Blocker | None:
+    profile = rules_bridge.profile_for(order.clinic)
+    return dose_blocker(order, today, day_facts(order, today), profile)[0]
+
+
+def order_of(patient: Patient, order_uuid: object) -> MedicationOrder:
+    """One order of a patient already fetched through the access funnel (404 otherwise)."""
+    return MedicationOrder.objects.select_related("patient", "clinic").get(
+        patient=patient, uuid=order_uuid
+    )
+
+
+# Stock ----------------------------------------------------------------------------------
+
+
+def clinic_bottles(clinic: Clinic, *, include_empty: bool = False) -> QuerySet[StockBottle]:
+    bottles = StockBottle.objects.filter(clinic=clinic).select_related("product")
+    if not include_empty:
+        bottles = bottles.exclude(status="empty")
+    return bottles.order_by("product__name", "expires_on", "label")
+
+
+def dispensing_log(actor: Actor, clinic: Clinic, day: date) -> list[DoseAdministration]:
+    """Every dose given at ``clinic`` on ``day`` (one query), audited as a read of each."""
+    doses = list(
+        DoseAdministration.objects.filter(clinic=clinic, service_date=day)
+        .select_related("patient", "order", "nurse", "stock_bottle")
+        .order_by("administered_at", "id")
+    )
+    record(
+        actor=actor,
+        action=Action.READ,
+        object_type="dispensing_log",
+        clinic=clinic,
+        data_category=DataCategory.SUD_TREATMENT,
+        detail={
+            "day": day,
+            "doses": len(doses),
+            "patients": sorted({d.patient.mrn for d in doses}),
+        },
+    )
+    return doses
+
+
+def ledger_entry(clinic: Clinic, entry_uuid: object) -> InventoryLedgerEntry:
+    return InventoryLedgerEntry.objects.select_related("bottle", "bottle__product").get(
+        clinic=clinic, uuid=entry_uuid
+    )
