@@ -15,7 +15,8 @@ echo "== typing of the rules core (mypy --strict)"
 $BIN/mypy src/mooring/rules
 
 echo "== rules core (no database, 100% branch coverage)"
-$BIN/python -m pytest tests/rules -p no:django --cov=mooring.rules --cov-branch \
+$BIN/python -m pytest tests/rules -p no:django -W ignore::pytest.PytestConfigWarning \
+  --cov=mooring.rules --cov-branch \
   --cov-report=term-missing:skip-covered --cov-fail-under=100
 
 # The end-to-end journeys drive Debian's Chromium; install it when we can.
