@@ -332,3 +332,86 @@ class QtcMeasurement(models.Model):
 
     def __str__(self) -> str:
         return f"QTc {self.qtc_ms} ms on {self.measured_on}"
+
+
+class GuestDosingArrangement(models.Model):
+    """A person enrolled at ``home_clinic`` is dosed at ``host_clinic`` for ``[start, end)``.
+
+    The host doses from the home clinic's signed order; the home clinic does not dose on
+    those days. Never deleted: cancelling records who, when and why, and the arrangement
+    stops counting from ``cancelled_from`` (the home clinic's day of cancelling).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="guest_arrangements"
+    )
+    home_clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    host_clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="guest_arrangements"
+    )
+    # The home clinic's order in force when the arrangement was made (the host doses from
+    # whichever home order is in force on the day, should the prescriber change it).
+    order = models.ForeignKey(
+        MedicationOrder, on_delete=models.PROTECT, related_name="guest_arrangements"
+    )
+    start_date = models.DateField(_("first day at the host clinic"))
+    end_date = models.DateField(_("first day back at the home clinic"))
+    reason = models.TextField(_("reason"))
+    arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    arranged_at = models.DateTimeField()
+    cancelled_from = models.DateField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="guest_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(home_clinic=F("host_clinic")), name="guest_host_not_home"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="guest_has_reason"),
+            models.CheckConstraint(
+                condition=Q(
+                    cancelled_at__isnull=True,
+                    cancelled_by__isnull=True,
+                    cancelled_from__isnull=True,
+                    cancel_reason="",
+                )
+                | (
+                    Q(
+                        cancelled_at__isnull=False,
+                        cancelled_by__isnull=False,
+                        cancelled_from__isnull=False,
+                    )
+                    & ~Q(cancel_reason="")
+                ),
+                name="guest_cancel_complete",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["host_clinic", "start_date"]),
+            models.Index(fields=["home_clinic", "start_date"]),
+            models.Index(fields=["patient", "start_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Guest at {self.host_clinic} {self.start_date}..{self.end_date}"
+
+    @property
+    def last_day(self) -> date:
+        """The last day dosed at the host (``end_date`` is the first day back home)."""
+        return date.fromordinal(self.end_date.toordinal() - 1)
+
+    def is_active_on(self, day: date) -> bool:
+        return self.start_date <= day < self.end_date and (
+            self.cancelled_from is None or day < self.cancelled_from
+        )

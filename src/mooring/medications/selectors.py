@@ -4,15 +4,21 @@
 whatever the length of the queue. :func:`dose_blocker` is the one place that decides why
 a dose may not be given; ``dose_dispense`` asks it too, so the queue and the service agree.
 The interface checks the capability (DISPENSE or PRESCRIBE at the clinic) before calling.
+
+Guest dosing (:class:`~mooring.medications.models.GuestDosingArrangement`) is read here
+too: a guest is in the host clinic's queue under the home clinic's order, and the home
+clinic's queue shows the person as dosing elsewhere; :func:`dose_blocker` refuses a dose at
+any clinic but the host while the arrangement runs, and a second clinic's dose on one day.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from mooring.accounts.models import Clinic
@@ -21,6 +27,7 @@ from mooring.medications.models import (
     DoseAdministration,
     DoseHold,
     DoseKind,
+    GuestDosingArrangement,
     MedicationOrder,
     MissedDoseReview,
     OrderStatus,
@@ -41,6 +48,37 @@ class Blocker:
 
 
 @dataclass(frozen=True)
+class GuestNote:
+    """A guest dosing arrangement as one clinic's dosing window sees it on a day.
+
+    ``role`` is ``"guest"`` at the host clinic (enrolled elsewhere, dosed here) and
+    ``"away"`` anywhere else (dosed at the host clinic, not here).
+    """
+
+    role: str
+    arrangement_uuid: uuid.UUID
+    home_clinic_name: str
+    host_clinic_name: str
+    end_date: date
+
+    @property
+    def is_guest(self) -> bool:
+        return self.role == "guest"
+
+    @property
+    def message(self) -> str:
+        if self.is_guest:
+            return _("Guest from %(clinic)s until %(end)s.") % {
+                "clinic": self.home_clinic_name,
+                "end": self.end_date,
+            }
+        return _("Dosing elsewhere (guest at %(clinic)s until %(end)s).") % {
+            "clinic": self.host_clinic_name,
+            "end": self.end_date,
+        }
+
+
+@dataclass(frozen=True)
 class DayFacts:
     """What is known about one order on one day, loaded in bulk or one by one."""
 
@@ -48,6 +86,10 @@ class DayFacts:
     sedation: tuple[SedationAssessment, ...] = ()
     last_methadone_dose: date | None = None
     reviewed: bool = False
+    # Relative to the clinic asking: dosed at a guest host clinic instead of here.
+    away: GuestNote | None = None
+    # The name of another clinic that already gave an observed dose that day.
+    dosed_elsewhere: str = ""
 
 
 def dose_blocker(
@@ -63,6 +105,13 @@ def dose_blocker(
     if order.end_date is not None and service_date >= order.end_date:
         return Blocker(
             "order_ended", _("The order ended on %(day)s.") % {"day": order.end_date}
+        ), None
+    if facts.away is not None:
+        return Blocker("guest_dosing_elsewhere", facts.away.message), None
+    if facts.dosed_elsewhere:
+        return Blocker(
+            "dosed_elsewhere_today",
+            _("Already dosed today at %(clinic)s.") % {"clinic": facts.dosed_elsewhere},
         ), None
     for hold in facts.holds:
         if not hold.medication or hold.medication == order.medication:
@@ -92,9 +141,28 @@ def active_holds(patient_ids: list[int], on: date) -> QuerySet[DoseHold]:
     )
 
 
-def day_facts(order: MedicationOrder, service_date: date) -> DayFacts:
-    """The facts for one order (a handful of queries; the queue loads them in bulk)."""
+def day_facts(
+    order: MedicationOrder, service_date: date, *, clinic: Clinic | None = None
+) -> DayFacts:
+    """The facts for one order (a handful of queries; the queue loads them in bulk).
+
+    ``clinic`` is the clinic that would give the dose (default: the order's own clinic);
+    a guest dosing arrangement and another clinic's dose that day are judged against it.
+    """
     ids = [order.patient_id]
+    here = clinic.pk if clinic is not None else order.clinic_id
+    arrangement = active_guest_arrangement(order.patient_id, service_date)
+    away = None
+    if arrangement is not None and arrangement.host_clinic_id != here:
+        away = _note(arrangement, "away")
+    elsewhere = (
+        DoseAdministration.objects.filter(
+            patient_id=order.patient_id, service_date=service_date, kind=DoseKind.OBSERVED
+        )
+        .exclude(clinic_id=here)
+        .values_list("clinic__name", flat=True)
+        .first()
+    )
     return DayFacts(
         holds=tuple(active_holds(ids, service_date)),
         sedation=tuple(
@@ -106,6 +174,8 @@ def day_facts(order: MedicationOrder, service_date: date) -> DayFacts:
             order.patient_id
         ),
         reviewed=MissedDoseReview.objects.filter(order=order, service_date=service_date).exists(),
+        away=away,
+        dosed_elsewhere=elsewhere or "",
     )
 
 
@@ -116,6 +186,13 @@ class QueueEntry:
     doses: list[DoseAdministration] = field(default_factory=list)
     blocker: Blocker | None = None
     missed: MissedDoseAdvice | None = None
+    # Set when a guest dosing arrangement concerns this person on the day (see GuestNote).
+    guest: GuestNote | None = None
+
+    @property
+    def is_guest(self) -> bool:
+        """Enrolled at another clinic, dosed here as a guest."""
+        return self.guest is not None and self.guest.is_guest
 
     @property
     def remaining(self) -> int:
@@ -135,16 +212,41 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
     """Everyone with an active signed observed order at ``clinic`` on ``service_date``.
 
     Each entry says whether the person has been dosed, is due, is held (and why) or waits
-    for a missed-dose review. Six queries whatever the number of people.
+    for a missed-dose review. Guests dosed here under their home clinic's order are
+    included (``entry.is_guest``); people of this clinic dosed at a guest host clinic are
+    marked as dosing elsewhere. Six queries whatever the number of people or guests.
     """
+    guests_here = _active_arrangements(service_date).filter(host_clinic=clinic)
+    arrangement = _active_arrangements(service_date).filter(patient=OuterRef("patient"))
     orders = list(
         MedicationOrder.objects.filter(
-            clinic=clinic,
             observed=True,
             start_date__lte=service_date,
             status__in=[OrderStatus.SIGNED, OrderStatus.ENDED],
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=service_date))
+        .filter(
+            Q(clinic=clinic)
+            | Exists(
+                guests_here.filter(patient=OuterRef("patient"), home_clinic=OuterRef("clinic"))
+            )
+        )
+        .annotate(
+            guest_uuid=Subquery(arrangement.values("uuid")[:1]),
+            guest_host_id=Subquery(arrangement.values("host_clinic_id")[:1]),
+            guest_host_name=Subquery(arrangement.values("host_clinic__name")[:1]),
+            guest_home_name=Subquery(arrangement.values("home_clinic__name")[:1]),
+            guest_end=Subquery(arrangement.values("end_date")[:1]),
+            dosed_elsewhere=Subquery(
+                DoseAdministration.objects.filter(
+                    patient=OuterRef("patient"),
+                    service_date=service_date,
+                    kind=DoseKind.OBSERVED,
+                )
+                .exclude(clinic=clinic)
+                .values("clinic__name")[:1]
+            ),
+        )
         .select_related("patient", "prescriber")
         .order_by("patient__legal_family_name", "patient__legal_given_name", "id")
     )
@@ -172,15 +274,33 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
     profile = rules_bridge.profile_for(clinic)
     entries = []
     for order in orders:
+        guest = _annotated_note(order, clinic)
         facts = DayFacts(
             tuple(holds[order.patient_id]),
             tuple(sedated[order.patient_id]),
             last_doses.get(order.patient_id),
             order.pk in reviewed,
+            away=guest if guest is not None and not guest.is_guest else None,
+            dosed_elsewhere=order.dosed_elsewhere or "",  # type: ignore[attr-defined]
         )
         blocker, advice = dose_blocker(order, service_date, facts, profile)
-        entries.append(QueueEntry(order.patient, order, doses[order.pk], blocker, advice))
+        entries.append(
+            QueueEntry(order.patient, order, doses[order.pk], blocker, advice, guest=guest)
+        )
     return entries
+
+
+def _annotated_note(order: MedicationOrder, clinic: Clinic) -> GuestNote | None:
+    values = order.__dict__
+    if values.get("guest_uuid") is None:
+        return None
+    return GuestNote(
+        role="guest" if values["guest_host_id"] == clinic.pk else "away",
+        arrangement_uuid=values["guest_uuid"],
+        home_clinic_name=values["guest_home_name"],
+        host_clinic_name=values["guest_host_name"],
+        end_date=values["guest_end"],
+    )
 
 
 def active_order(patient: Patient, medication: str, on: date) -> MedicationOrder | None:
@@ -213,4 +333,86 @@ def open_flags(clinic: Clinic) -> QuerySet[PrescriberFlag]:
         PrescriberFlag.objects.filter(clinic=clinic, acknowledged_at__isnull=True)
         .select_related("patient", "raised_by")
         .order_by("raised_at", "id")
+    )
+
+
+# Guest dosing ------------------------------------------------------------------------------
+
+
+def _active_arrangements(on: date) -> QuerySet[GuestDosingArrangement]:
+    """Arrangements in force on ``on``: ``[start, end)``, and not cancelled by then."""
+    return GuestDosingArrangement.objects.filter(start_date__lte=on, end_date__gt=on).filter(
+        Q(cancelled_from__isnull=True) | Q(cancelled_from__gt=on)
+    )
+
+
+def active_guest_arrangement(patient: Patient | int, on: date) -> GuestDosingArrangement | None:
+    """The guest dosing arrangement in force for the patient on ``on`` (at most one)."""
+    patient_id = patient if isinstance(patient, int) else patient.pk
+    return (
+        _active_arrangements(on)
+        .filter(patient_id=patient_id)
+        .select_related("home_clinic", "host_clinic")
+        .order_by("start_date", "id")
+        .first()
+    )
+
+
+def _note(arrangement: GuestDosingArrangement, role: str) -> GuestNote:
+    return GuestNote(
+        role=role,
+        arrangement_uuid=arrangement.uuid,
+        home_clinic_name=arrangement.home_clinic.name,
+        host_clinic_name=arrangement.host_clinic.name,
+        end_date=arrangement.end_date,
+    )
+
+
+def guest_host_clinic_ids(patient: Patient, on: date) -> set[int]:
+    """The patient-clinic provider: a guest host clinic may open the record in the period.
+
+    Registered in :class:`~mooring.medications.apps.MedicationsConfig` with
+    :func:`mooring.core.hooks.register_patient_clinic_provider` (one small query).
+    """
+    return set(
+        _active_arrangements(on)
+        .filter(patient_id=patient.pk)
+        .values_list("host_clinic_id", flat=True)
+    )
+
+
+def guest_arrangements_for(patient: Patient) -> QuerySet[GuestDosingArrangement]:
+    """Every arrangement of the patient, cancelled ones included, newest first."""
+    return (
+        GuestDosingArrangement.objects.filter(patient=patient)
+        .select_related("home_clinic", "host_clinic", "arranged_by", "cancelled_by", "order")
+        .order_by("-start_date", "-id")
+    )
+
+
+def guests_at(clinic: Clinic, on: date) -> QuerySet[GuestDosingArrangement]:
+    """Arrangements bringing guests to ``clinic`` on ``on`` (the interface checks access)."""
+    return (
+        _active_arrangements(on)
+        .filter(host_clinic=clinic)
+        .select_related("patient", "home_clinic", "order")
+        .order_by("patient__legal_family_name", "patient__legal_given_name", "id")
+    )
+
+
+# Downtime ---------------------------------------------------------------------------------
+
+
+def back_entered_doses(clinic: Clinic, service_date: date) -> QuerySet[DoseAdministration]:
+    """Doses given at ``clinic`` on ``service_date`` and entered afterwards, for review.
+
+    Ordered by when they were really given; each row keeps ``administered_at`` (the real
+    time) and ``entered_at`` (when it was typed). The interface checks the capability.
+    """
+    return (
+        DoseAdministration.objects.filter(
+            clinic=clinic, service_date=service_date, back_entered=True
+        )
+        .select_related("patient", "order", "nurse", "stock_bottle")
+        .order_by("administered_at", "id")
     )

@@ -4,10 +4,13 @@
   ``qtc_record`` (prescriber).
 * :mod:`.holds` — ``hold_place``, ``hold_release``, ``missed_dose_review`` (prescriber),
   ``sedation_record`` (nurse), ``flag_acknowledge``.
-* :mod:`.dosing` — ``dose_dispense`` (nurse), which draws the stock in the same transaction.
+* :mod:`.dosing` — ``dose_dispense`` (nurse), which draws the stock in the same transaction
+  (also at a guest host clinic, and back-entered after a downtime).
+* :mod:`.guest` — ``guest_dosing_arrange``, ``guest_dosing_cancel`` (home nurse/prescriber).
 """
 
 from mooring.medications.services.dosing import dose_dispense
+from mooring.medications.services.guest import guest_dosing_arrange, guest_dosing_cancel
 from mooring.medications.services.holds import (
     flag_acknowledge,
     hold_place,
@@ -28,6 +31,8 @@ __all__ = [
     "OrderDraft",
     "dose_dispense",
     "flag_acknowledge",
+    "guest_dosing_arrange",
+    "guest_dosing_cancel",
     "hold_place",
     "hold_release",
     "missed_dose_review",

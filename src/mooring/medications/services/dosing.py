@@ -4,30 +4,48 @@
 dose unsafe or a duplicate, write the administration, draw the stock through the inventory
 ledger, audit. Either all of it is committed or none of it. The unique constraint on
 (order, service_date, administration_index) backs the Python check in the database.
+
+Guest dosing: during a :class:`~mooring.medications.models.GuestDosingArrangement` the host
+clinic doses from the home clinic's order (the dose records the host as its clinic, the
+service date is the host's local day) and every other clinic is refused
+(``guest_dosing_elsewhere``); a clinic is refused a dose on a day another clinic already
+dosed the person (``dosed_elsewhere_today``).
+
+Downtime: a dose given while the system was down is entered afterwards with
+``back_entered=True`` and the real ``administered_at``; the service date comes from that
+time in the giving clinic's zone, ``entered_at`` from the clock, and the policy's
+``back_entry_limit`` bounds how far back it may go.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from mooring.accounts import access
 from mooring.accounts.capabilities import Capability
+from mooring.accounts.models import Clinic
 from mooring.audit.models import Action, DataCategory
 from mooring.audit.services import record
 from mooring.core.context import Actor
-from mooring.core.errors import Conflict, ValidationFailed
+from mooring.core.errors import Conflict, NotFoundOrForbidden, ValidationFailed
 from mooring.core.time import now
 from mooring.inventory.models import StockBottle
 from mooring.inventory.services import stock_dispense
-from mooring.medications import rules_bridge
-from mooring.medications.models import DoseAdministration, DoseKind, MedicationOrder
-from mooring.medications.selectors import day_facts, dose_blocker
+from mooring.medications import policy, rules_bridge
+from mooring.medications.models import (
+    DoseAdministration,
+    DoseKind,
+    GuestDosingArrangement,
+    MedicationOrder,
+)
+from mooring.medications.selectors import active_guest_arrangement, day_facts, dose_blocker
 from mooring.medications.services._access import require_patient_here
 
-# A clock a few minutes fast on a tablet is not a dose "in the future"; more than this is.
-CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
+# Kept for callers that imported it; the policy object is the one source.
+CLOCK_SKEW_ALLOWANCE = policy.DOSING_POLICY.clock_skew_allowance
 
 
 def dose_dispense(
@@ -48,8 +66,14 @@ def dose_dispense(
     stable codes: ``order_not_signed``, ``order_not_started``, ``order_ended``,
     ``on_hold``, ``appears_sedated``, ``missed_doses_hold_for_review``,
     ``missed_doses_reinduce``, ``wrong_amount``, ``invalid_administration_index``,
-    ``wrong_product``, ``insufficient_stock``, ``bottle_expired`` (ValidationFailed) and
-    ``already_dosed_today``, ``idempotency_key_reused`` (Conflict).
+    ``wrong_product``, ``insufficient_stock``, ``bottle_expired``,
+    ``guest_dosing_elsewhere``, ``not_guest_that_day``, ``administered_in_future``,
+    ``administered_too_long_ago``, ``administered_at_required`` (ValidationFailed) and
+    ``already_dosed_today``, ``dosed_elsewhere_today``, ``idempotency_key_reused``
+    (Conflict).
+
+    ``back_entered`` doses need the real ``administered_at``, no older than the site
+    policy's ``back_entry_limit``; their service date is that time's local day here.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > 80:
@@ -68,20 +92,35 @@ def dose_dispense(
             "Enter an amount of more than 0 mg.", code="not_positive", field="amount_mg"
         )
     entered_at = now()
+    rules = policy.DOSING_POLICY
+    if back_entered and administered_at is None:
+        raise ValidationFailed(
+            "A back-entered dose needs the time it was actually given.",
+            code="administered_at_required",
+            field="administered_at",
+        )
     administered_at = administered_at or entered_at
     if administered_at.tzinfo is None:
         raise ValidationFailed(
             "The time given needs a time zone.", code="naive_datetime", field="administered_at"
         )
-    if administered_at > entered_at + CLOCK_SKEW_ALLOWANCE:
+    if administered_at > entered_at + rules.clock_skew_allowance:
         raise ValidationFailed(
             "A dose cannot be recorded in the future.",
             code="administered_in_future",
             field="administered_at",
         )
+    if administered_at < entered_at - rules.back_entry_limit:
+        hours = int(rules.back_entry_limit.total_seconds() // 3600)
+        raise ValidationFailed(
+            f"A dose can be entered up to {hours} hours after it was given; report an older "
+            "one as an incident.",
+            code="administered_too_long_ago",
+            field="administered_at",
+        )
     # Checked before anything else, so a stranger to this patient learns nothing, not even
     # whether a request key was used.
-    require_patient_here(actor, order.patient, Capability.DISPENSE)
+    _dosing_clinic(actor, order, administered_at)
     with transaction.atomic():
         replay = _replay(key, order)
         if replay is not None:
@@ -96,9 +135,8 @@ def dose_dispense(
         replay = _replay(key, order)
         if replay is not None:
             return replay
-        clinic = require_patient_here(actor, order.patient, Capability.DISPENSE)
-        service_date = administered_at.astimezone(clinic.tz).date()
-        _check_dose(order, service_date, amount_mg, administration_index, stock_bottle)
+        clinic, service_date, guest = _dosing_clinic(actor, order, administered_at)
+        _check_dose(order, service_date, amount_mg, administration_index, stock_bottle, clinic)
         try:
             with transaction.atomic():
                 dose = DoseAdministration.objects.create(
@@ -146,9 +184,48 @@ def dose_dispense(
                 "bottle": str(stock_bottle.uuid),
                 "ledger_entry": str(entry.uuid),
                 "back_entered": back_entered,
+                "administered_at": administered_at,
+                "entered_at": entered_at,
+                "guest_arrangement": str(guest.uuid) if guest is not None else None,
             },
         )
     return dose
+
+
+def _dosing_clinic(
+    actor: Actor, order: MedicationOrder, administered_at: datetime
+) -> tuple[Clinic, date, GuestDosingArrangement | None]:
+    """The clinic giving the dose, the local day it counts for, and the guest arrangement.
+
+    At the patient's home clinic nothing changes. Anywhere else the actor's clinic must be
+    the host of an arrangement in force on that day (the host's local day of
+    ``administered_at``, so a downtime dose entered the morning after the last guest day
+    still counts), dosing the home clinic's order. A clinic that cannot see the patient at
+    all gets the same 404 as ever.
+    """
+    clinic = actor.clinic
+    if clinic is None:
+        raise ValidationFailed("Choose the clinic you are working at.", code="clinic_required")
+    patient = order.patient
+    service_date = administered_at.astimezone(clinic.tz).date()
+    if clinic.pk == patient.home_clinic_id:
+        return require_patient_here(actor, patient, Capability.DISPENSE), service_date, None
+    guest = active_guest_arrangement(patient, service_date)
+    if guest is None or guest.host_clinic_id != clinic.pk:
+        require_patient_here(actor, patient, Capability.DISPENSE)  # 404 for strangers
+        raise ValidationFailed(
+            "This person is not a guest at this clinic on that day.",
+            code="not_guest_that_day",
+            field="administered_at",
+        )
+    if not access.can(actor.user, Capability.VIEW_DEMOGRAPHICS, clinic.pk):
+        raise NotFoundOrForbidden()
+    access.require(actor.user, Capability.DISPENSE, clinic.pk)
+    if order.clinic_id != guest.home_clinic_id:
+        raise ValidationFailed(
+            "A guest is dosed from the home clinic's order.", code="not_home_order", field="order"
+        )
+    return clinic, service_date, guest
 
 
 def _replay(key: str, order: MedicationOrder) -> DoseAdministration | None:
@@ -165,10 +242,18 @@ def _replay(key: str, order: MedicationOrder) -> DoseAdministration | None:
 
 
 def _check_dose(
-    order: MedicationOrder, service_date: date, amount_mg: Decimal, index: int, bottle: StockBottle
+    order: MedicationOrder,
+    service_date: date,
+    amount_mg: Decimal,
+    index: int,
+    bottle: StockBottle,
+    clinic: Clinic | None = None,
 ) -> None:
     profile = rules_bridge.profile_for(order.clinic)
-    blocker, _advice = dose_blocker(order, service_date, day_facts(order, service_date), profile)
+    facts = day_facts(order, service_date, clinic=clinic)
+    blocker, _advice = dose_blocker(order, service_date, facts, profile)
+    if blocker is not None and blocker.code == "dosed_elsewhere_today":
+        raise Conflict(blocker.message, code=blocker.code)
     if blocker is not None:
         raise ValidationFailed(blocker.message, code=blocker.code)
     if isinstance(index, bool) or not isinstance(index, int) or not 1 <= index <= order.split:
