@@ -136,7 +136,7 @@ def queue_for(
         by_mrn = {row.patient for row in rows if row.patient.mrn.upper() == wanted}
         if len(by_mrn) == 1:
             exact = by_mrn.pop()
-    focus = _next_due(rows, after)
+    focus = _next_due(rows, after) if after else None
     shown = [r for r in rows if _matches(r, query) and (not status or r.group == status)]
     return Queue(
         rows=shown,
