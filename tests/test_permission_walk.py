@@ -26,9 +26,13 @@ PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed_in"  # any signed-in staff member
 
 
+# Giving a medicine: a nurse (DISPENSE) or a prescriber (PRESCRIBE); either is enough.
+GIVE = (C.DISPENSE, C.PRESCRIBE)
+
+
 @dataclass(frozen=True)
 class Rule:
-    need: C | str
+    need: C | str | tuple[C, ...]  # a tuple: any one of these capabilities
     scope: str = "clinic"  # "clinic": the persona's current clinic; "patient": Harbor's patient
     post_only: bool = False
 
@@ -47,6 +51,17 @@ WEB = {
     "web:patient_admit": Rule(C.MANAGE_EPISODES, "patient"),
     "web:patient_discharge": Rule(C.MANAGE_EPISODES, "patient"),
     "web:patient_pregnancy": Rule(C.RECORD_PREGNANCY, "patient"),
+    # Injections, withdrawal medicines, naloxone: read with VIEW_CLINICAL, give with either.
+    "web:injection_list": Rule(C.VIEW_CLINICAL),
+    "web:patient_injections": Rule(C.VIEW_CLINICAL, "patient"),
+    "web:injection_give": Rule(GIVE, "patient", post_only=True),
+    "web:patient_withdrawal": Rule(C.VIEW_CLINICAL, "patient"),
+    "web:withdrawal_dose_give": Rule(GIVE, "patient", post_only=True),
+    "web:impairment_record": Rule(C.PRESCRIBE, "patient", post_only=True),
+    "web:withdrawal_settings": Rule(C.VIEW_CLINICAL),
+    "web:patient_naloxone": Rule(C.VIEW_CLINICAL, "patient"),
+    "web:naloxone_kit_give": Rule(GIVE, "patient", post_only=True),
+    "web:naloxone_offer_record": Rule(GIVE, "patient", post_only=True),
     "web:audit_report": Rule(C.VIEW_AUDIT),
     "web:audit_export": Rule(C.VIEW_AUDIT),
 }
@@ -59,6 +74,11 @@ API = {
     ("GET", "/api/v1/patients/{patient_uuid}/episodes"): Rule(C.VIEW_CLINICAL, "patient"),
     ("POST", "/api/v1/patients/{patient_uuid}/episodes"): Rule(C.MANAGE_EPISODES, "patient"),
     ("POST", "/api/v1/episodes/{episode_uuid}/discharge"): Rule(C.MANAGE_EPISODES, "patient"),
+    # Injections, withdrawal medicines and naloxone: reading needs clinical detail; giving
+    # needs DISPENSE (prescribers may give too, and an empty body is refused first anyway).
+    ("GET", "/api/v1/patients/{patient_uuid}/injections"): Rule(C.VIEW_CLINICAL, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/injections"): Rule(C.DISPENSE, "patient"),
+    ("GET", "/api/v1/injections/due"): Rule(C.VIEW_CLINICAL),
 }
 
 # Routes that are not views of ours (the admin is tested in tests/core/test_security.py).
@@ -108,10 +128,11 @@ def _url_for(name, pattern, world):
 def _allowed(user, rule: Rule, clinics) -> bool:
     if rule.need in (PUBLIC, SIGNED_IN):
         return True
+    needs = rule.need if isinstance(rule.need, tuple) else (rule.need,)
     if rule.scope == "patient":
-        return access.can(user, rule.need, clinics["harbor"].id)
+        return any(access.can(user, need, clinics["harbor"].id) for need in needs)
     mine = access.clinics_for(user)
-    return bool(mine) and access.can(user, rule.need, mine[0].id)
+    return bool(mine) and any(access.can(user, need, mine[0].id) for need in needs)
 
 
 def _web_request(client, url, rule: Rule):

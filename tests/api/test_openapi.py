@@ -27,6 +27,8 @@ PATHS = {
     "/api/v1/inventory/bottles/{bottle_uuid}/counts": {"post"},
     "/api/v1/inventory/counts": {"get"},
     "/api/v1/inventory/counts/{count_uuid}/close": {"post"},
+    "/api/v1/patients/{patient_uuid}/injections": {"get", "post"},
+    "/api/v1/injections/due": {"get"},
 }
 
 

@@ -11,7 +11,7 @@ from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
-from mooring.api import episodes, errors, inventory, medications, patients
+from mooring.api import episodes, errors, injections, inventory, medications, patients
 from mooring.api.auth import SessionAuth, TokenAuth
 
 
@@ -84,3 +84,4 @@ api.add_router("/patients", patients.router)
 api.add_router("", episodes.router)
 api.add_router("", medications.router)
 api.add_router("/inventory", inventory.router)
+api.add_router("", injections.router)
