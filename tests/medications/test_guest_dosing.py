@@ -490,3 +490,34 @@ def test_postgres_refuses_to_delete_an_arrangement(signed, arrange):
     arrangement = arrange(signed())
     with pytest.raises(DatabaseError), transaction.atomic():
         GuestDosingArrangement.objects.filter(pk=arrangement.pk).delete()
+
+
+def test_the_host_may_not_write_the_guest_s_orders(
+    signed, arrange, make_patient, actor_for, ridge, clock
+):
+    from mooring.accounts.models import User
+    from mooring.medications.services import OrderDraft, order_draft, order_end
+
+    order = signed()
+    make_patient(clinic="ridge")  # creates Ridge's prescriber, Rita Shah
+    arrange(order)
+    clock.move_to(local(FIRST, 9))
+    rita = actor_for(User.objects.get(username="rita"), ridge)
+    assert patient_for(rita, order.patient.uuid) == order.patient
+    with pytest.raises(CapabilityDenied) as caught:
+        order_draft(
+            actor=rita,
+            patient=order.patient,
+            data=OrderDraft(
+                medication="methadone",
+                form="oral_liquid",
+                phase="maintenance",
+                daily_dose_mg=Decimal("40"),
+                split=1,
+                start_date=FIRST,
+                end_date=None,
+            ),
+        )
+    assert caught.value.code == "home_clinic_only"
+    with pytest.raises(CapabilityDenied):
+        order_end(actor=rita, order=order, end_date=BACK, reason="Not ours to end")

@@ -83,7 +83,7 @@ def validate_draft(data: OrderDraft) -> None:
 
 def order_draft(*, actor: Actor, patient: Patient, data: OrderDraft) -> MedicationOrder:
     """Write an unsigned order. A draft is never dispensable."""
-    clinic = require_patient_here(actor, patient, Capability.PRESCRIBE)
+    clinic = require_patient_here(actor, patient, Capability.PRESCRIBE, home_only=True)
     validate_draft(data)
     with transaction.atomic():
         order = MedicationOrder.objects.create(
@@ -120,7 +120,7 @@ def order_sign(
     naming each refusing rule, the profile and its sources; if every refusal is overridable,
     signing again with ``override_reason`` records the override.
     """
-    require_patient_here(actor, order.patient, Capability.PRESCRIBE)
+    require_patient_here(actor, order.patient, Capability.PRESCRIBE, home_only=True)
     with transaction.atomic():
         # Serialise everything that signs or changes this patient's orders.
         Patient.objects.select_for_update().get(pk=order.patient_id)
@@ -228,7 +228,7 @@ def order_change(
     as_of: date | None = None,
 ) -> MedicationOrder:
     """Replace a signed order from ``start_date``: sign the new one and end the old one."""
-    require_patient_here(actor, previous.patient, Capability.PRESCRIBE)
+    require_patient_here(actor, previous.patient, Capability.PRESCRIBE, home_only=True)
     with transaction.atomic():
         Patient.objects.select_for_update().get(pk=previous.patient_id)
         previous = MedicationOrder.objects.select_related("patient", "clinic").get(pk=previous.pk)
@@ -281,7 +281,7 @@ def order_end(
     *, actor: Actor, order: MedicationOrder, end_date: date, reason: str
 ) -> MedicationOrder:
     """Stop a signed order from ``end_date`` (the last dose day is the day before)."""
-    require_patient_here(actor, order.patient, Capability.PRESCRIBE)
+    require_patient_here(actor, order.patient, Capability.PRESCRIBE, home_only=True)
     if not reason.strip():
         raise ValidationFailed("Say why the order ends.", code="required", field="reason")
     with transaction.atomic():
