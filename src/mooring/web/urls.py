@@ -111,6 +111,45 @@ urlpatterns = [
     path(
         "inventory/counts/<uuid:count_uuid>/close/", views.inventory_close, name="inventory_close"
     ),
+    # Long-acting injections, withdrawal medicines and naloxone (views/treatment.py).
+    path("injections/", views.clinic_injection_list, name="injection_list"),
+    path(
+        "patients/<uuid:patient_uuid>/injections/",
+        views.patient_injections,
+        name="patient_injections",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/injections/give/",
+        views.injection_give_view,
+        name="injection_give",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/withdrawal/",
+        views.patient_withdrawal,
+        name="patient_withdrawal",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/withdrawal/doses/",
+        views.withdrawal_dose_give_view,
+        name="withdrawal_dose_give",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/withdrawal/impairment/",
+        views.impairment_record_view,
+        name="impairment_record",
+    ),
+    path("withdrawal/settings/", views.withdrawal_settings, name="withdrawal_settings"),
+    path("patients/<uuid:patient_uuid>/naloxone/", views.patient_naloxone, name="patient_naloxone"),
+    path(
+        "patients/<uuid:patient_uuid>/naloxone/kits/",
+        views.naloxone_kit_give_view,
+        name="naloxone_kit_give",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/naloxone/offers/",
+        views.naloxone_offer_record_view,
+        name="naloxone_offer_record",
+    ),
     path("audit/", views.audit_report, name="audit_report"),
     path("audit/export/", views.audit_export, name="audit_export"),
 ]

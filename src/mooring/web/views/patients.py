@@ -20,6 +20,7 @@ from mooring.accounts.capabilities import Capability
 from mooring.core.context import Actor
 from mooring.core.errors import CapabilityDenied, DomainError
 from mooring.core.time import today_at
+from mooring.naloxone.selectors import naloxone_status
 from mooring.patients.models import Patient
 from mooring.patients.selectors import current_pregnancy
 from mooring.patients.services import (
@@ -206,6 +207,8 @@ def patient_chart(request: HttpRequest, patient_uuid: object) -> HttpResponse:
         "web/patients/chart.html",
         {
             "chart": chart,
+            # The header's naloxone warnings (clinical roles only; views/treatment.py).
+            "naloxone": naloxone_status(patient, _today(actor)) if clinical else None,
             "patient": patient,
             "tab": tab,
             "tab_label": tabs[tab],
