@@ -75,10 +75,13 @@ API = {
     ("POST", "/api/v1/patients/{patient_uuid}/episodes"): Rule(C.MANAGE_EPISODES, "patient"),
     ("POST", "/api/v1/episodes/{episode_uuid}/discharge"): Rule(C.MANAGE_EPISODES, "patient"),
     # Injections, withdrawal medicines and naloxone: reading needs clinical detail; giving
-    # needs DISPENSE (prescribers may give too, and an empty body is refused first anyway).
+    # needs DISPENSE or PRESCRIBE (GIVE), the impairment grades a prescriber.
     ("GET", "/api/v1/patients/{patient_uuid}/injections"): Rule(C.VIEW_CLINICAL, "patient"),
-    ("POST", "/api/v1/patients/{patient_uuid}/injections"): Rule(C.DISPENSE, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/injections"): Rule(GIVE, "patient"),
     ("GET", "/api/v1/injections/due"): Rule(C.VIEW_CLINICAL),
+    ("GET", "/api/v1/patients/{patient_uuid}/withdrawal"): Rule(C.VIEW_CLINICAL, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/withdrawal/doses"): Rule(GIVE, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/impairment"): Rule(C.PRESCRIBE, "patient"),
 }
 
 # Routes that are not views of ours (the admin is tested in tests/core/test_security.py).

@@ -29,6 +29,9 @@ PATHS = {
     "/api/v1/inventory/counts/{count_uuid}/close": {"post"},
     "/api/v1/patients/{patient_uuid}/injections": {"get", "post"},
     "/api/v1/injections/due": {"get"},
+    "/api/v1/patients/{patient_uuid}/withdrawal": {"get"},
+    "/api/v1/patients/{patient_uuid}/withdrawal/doses": {"post"},
+    "/api/v1/patients/{patient_uuid}/impairment": {"post"},
 }
 
 

@@ -11,7 +11,15 @@ from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
-from mooring.api import episodes, errors, injections, inventory, medications, patients
+from mooring.api import (
+    episodes,
+    errors,
+    injections,
+    inventory,
+    medications,
+    patients,
+    withdrawal,
+)
 from mooring.api.auth import SessionAuth, TokenAuth
 
 
@@ -85,3 +93,4 @@ api.add_router("", episodes.router)
 api.add_router("", medications.router)
 api.add_router("/inventory", inventory.router)
 api.add_router("", injections.router)
+api.add_router("", withdrawal.router)
