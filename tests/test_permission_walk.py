@@ -82,6 +82,9 @@ API = {
     ("GET", "/api/v1/patients/{patient_uuid}/withdrawal"): Rule(C.VIEW_CLINICAL, "patient"),
     ("POST", "/api/v1/patients/{patient_uuid}/withdrawal/doses"): Rule(GIVE, "patient"),
     ("POST", "/api/v1/patients/{patient_uuid}/impairment"): Rule(C.PRESCRIBE, "patient"),
+    ("GET", "/api/v1/patients/{patient_uuid}/naloxone"): Rule(C.VIEW_CLINICAL, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/naloxone/kits"): Rule(GIVE, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/naloxone/offers"): Rule(GIVE, "patient"),
 }
 
 # Routes that are not views of ours (the admin is tested in tests/core/test_security.py).

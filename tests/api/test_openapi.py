@@ -32,6 +32,9 @@ PATHS = {
     "/api/v1/patients/{patient_uuid}/withdrawal": {"get"},
     "/api/v1/patients/{patient_uuid}/withdrawal/doses": {"post"},
     "/api/v1/patients/{patient_uuid}/impairment": {"post"},
+    "/api/v1/patients/{patient_uuid}/naloxone": {"get"},
+    "/api/v1/patients/{patient_uuid}/naloxone/kits": {"post"},
+    "/api/v1/patients/{patient_uuid}/naloxone/offers": {"post"},
 }
 
 

@@ -17,6 +17,7 @@ from mooring.api import (
     injections,
     inventory,
     medications,
+    naloxone,
     patients,
     withdrawal,
 )
@@ -94,3 +95,4 @@ api.add_router("", medications.router)
 api.add_router("/inventory", inventory.router)
 api.add_router("", injections.router)
 api.add_router("", withdrawal.router)
+api.add_router("", naloxone.router)
