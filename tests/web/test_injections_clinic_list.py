@@ -48,7 +48,8 @@ def test_overdue_first_then_due_and_not_yet_due_left_out(
     assert _names(lists.overdue) == ["Lou Later", "Lee Late"]
     assert _names(lists.due) == ["Nia New"]
     body = response.content.decode()
-    assert "Lou Later" in body and "Nia New" in body
+    assert "Lou Later" in body
+    assert "Nia New" in body
     assert "Rae Recent" not in body  # injected today: not yet due
     assert "days overdue" in body
     assert reverse("web:patient_injections", args=[new.patient.uuid]) in body

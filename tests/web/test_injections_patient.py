@@ -160,7 +160,9 @@ def test_monthly_buprenorphine_asks_for_the_product_first(login, signed):
     from decimal import Decimal
 
     order = signed(
-        medication="buprenorphine_xr_monthly", form="injection", phase="maintenance",
+        medication="buprenorphine_xr_monthly",
+        form="injection",
+        phase="maintenance",
         mg=Decimal("300"),
     )
     client = login("ben")
@@ -216,4 +218,7 @@ def test_the_page_read_is_audited(login, naltrexone, personas):
 
 def test_giving_needs_a_post(login, naltrexone):
     order = naltrexone()
-    assert login("ben").get(reverse("web:injection_give", args=[order.patient.uuid])).status_code == 405
+    assert (
+        login("ben").get(reverse("web:injection_give", args=[order.patient.uuid])).status_code
+        == 405
+    )
