@@ -62,6 +62,17 @@ WEB = {
     "web:patient_naloxone": Rule(C.VIEW_CLINICAL, "patient"),
     "web:naloxone_kit_give": Rule(GIVE, "patient", post_only=True),
     "web:naloxone_offer_record": Rule(GIVE, "patient", post_only=True),
+    # Take-homes: nurses issue, print, check in and record recalls; prescribers assess,
+    # recall and acknowledge; the worklist is for either, the report for stock or dosing staff.
+    "web:takehome_issue": Rule(C.DISPENSE, "patient"),
+    "web:takehome_returns": Rule(C.DISPENSE, "patient"),
+    "web:takehome_labels": Rule(C.DISPENSE),
+    "web:takehome_worklist": Rule((C.DISPENSE, C.PRESCRIBE)),
+    "web:takehome_recall_record": Rule(C.DISPENSE),
+    "web:takehome_concern_acknowledge": Rule(C.PRESCRIBE, post_only=True),
+    "web:takehome_recall": Rule(C.PRESCRIBE, "patient"),
+    "web:takehome_assessment": Rule(C.VIEW_CLINICAL, "patient"),
+    "web:takehome_report": Rule((C.MANAGE_INVENTORY, C.DISPENSE)),
     "web:audit_report": Rule(C.VIEW_AUDIT),
     "web:audit_export": Rule(C.VIEW_AUDIT),
 }

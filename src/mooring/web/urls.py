@@ -25,6 +25,34 @@ urlpatterns = [
     path("dosing/", views.dosing_queue, name="dosing_queue"),
     path("dosing/<uuid:patient_uuid>/", views.dosing_dispense, name="dosing_dispense"),
     path("dosing/<uuid:patient_uuid>/sedation/", views.dosing_sedation, name="dosing_sedation"),
+    # Take-homes (views/takehomes.py): issue and check in at the window, labels, recalls.
+    path(
+        "dosing/<uuid:patient_uuid>/takehomes/", views.takehome_issue_view, name="takehome_issue"
+    ),
+    path("dosing/<uuid:patient_uuid>/returns/", views.takehome_returns, name="takehome_returns"),
+    path("takehomes/", views.takehome_worklist, name="takehome_worklist"),
+    path("takehomes/labels/", views.takehome_labels, name="takehome_labels"),
+    path(
+        "takehomes/recalls/<uuid:recall_uuid>/",
+        views.takehome_recall_record_view,
+        name="takehome_recall_record",
+    ),
+    path(
+        "takehomes/concerns/<uuid:concern_uuid>/acknowledge/",
+        views.takehome_concern_acknowledge_view,
+        name="takehome_concern_acknowledge",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/takehomes/recall/",
+        views.takehome_recall_request_view,
+        name="takehome_recall",
+    ),
+    path(
+        "patients/<uuid:patient_uuid>/takehomes/assessment/",
+        views.takehome_assessment,
+        name="takehome_assessment",
+    ),
+    path("inventory/takehomes/", views.takehome_report_view, name="takehome_report"),
     path(
         "patients/<uuid:patient_uuid>/medication/",
         views.patient_medication,

@@ -40,6 +40,17 @@ from mooring.web.views.patients import (
     patient_register,
     patient_search,
 )
+from mooring.web.views.takehomes import (
+    takehome_assessment,
+    takehome_concern_acknowledge_view,
+    takehome_issue_view,
+    takehome_labels,
+    takehome_recall_record_view,
+    takehome_recall_request_view,
+    takehome_report_view,
+    takehome_returns,
+    takehome_worklist,
+)
 from mooring.web.views.treatment import (
     clinic_injection_list,
     impairment_record_view,
@@ -102,6 +113,15 @@ __all__ = [
     "patient_search",
     "patient_withdrawal",
     "switch_clinic",
+    "takehome_assessment",
+    "takehome_concern_acknowledge_view",
+    "takehome_issue_view",
+    "takehome_labels",
+    "takehome_recall_record_view",
+    "takehome_recall_request_view",
+    "takehome_report_view",
+    "takehome_returns",
+    "takehome_worklist",
     "withdrawal_dose_give_view",
     "withdrawal_settings",
 ]
