@@ -269,3 +269,28 @@ def test_the_document_lists_the_injection_paths(client):
     assert set(paths["/api/v1/injections/due"]) == {"get"}
     schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert "gluteal_left" in schemas["InjectionSite"]["enum"]
+
+
+def test_the_schedule_takes_the_same_queries_for_one_and_four_injections(
+    api_as, naltrexone, inject, clock
+):
+    order = naltrexone()
+    api = api_as("ben")
+    path = f"/patients/{order.patient.uuid}/injections"
+    inject(order)
+    api.get(path)  # the token's first use is written once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(path)
+        assert response.status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(1, 4):
+        day = TODAY + timedelta(days=INTERVAL.due_days * n)
+        clock.move_to(local(day, 10))
+        inject(order, site="gluteal_right" if n % 2 else "gluteal_left")
+    api.get(path)  # a new minute: the token's use is written again
+    assert queries() == one
+    assert api.get(path).json()["count"] == 4

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mooring.audit.models import AuditEvent
 from mooring.rules.profiles import get_profile
@@ -269,3 +271,25 @@ def test_the_document_lists_the_withdrawal_paths(client):
     assert set(paths["/api/v1/patients/{patient_uuid}/withdrawal/doses"]) == {"post"}
     assert set(paths["/api/v1/patients/{patient_uuid}/impairment"]) == {"post"}
     assert document["components"]["schemas"]["Renal"]["enum"] == ["none", "moderate", "severe"]
+
+
+def test_the_chart_takes_the_same_queries_for_one_and_three_doses(api_as, lofexidine, give, clock):
+    order = lofexidine()
+    api = api_as("ben")
+    path = f"/patients/{order.patient.uuid}/withdrawal"
+    give(order)
+    api.get(path)  # the token's first use is written once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(path)
+        assert response.status_code == 200
+        return len(captured)
+
+    one = queries()
+    for hour in (14, 19):
+        clock.move_to(local(TODAY, hour))
+        give(order)
+    api.get(path)  # a new minute: the token's use is written again
+    assert queries() == one
+    assert api.get(path).json()["count"] == 3
