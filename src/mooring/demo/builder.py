@@ -36,6 +36,7 @@ from mooring.demo.distributions import (
     PatientPlan,
     plan_program,
 )
+from mooring.demo.dosing import DosingSummary, build_dosing
 from mooring.patients.models import Episode, Patient
 from mooring.patients.services import (
     Demographics,
@@ -157,6 +158,7 @@ class DemoSummary:
     staff: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    dosing: DosingSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ def build_demo(
                 _build_patient(plan, clinics[plan.clinic], workers[plan.clinic], summary)
         if progress is not None:
             progress(f"{min((number + 1) * BATCH_SIZE, len(plans))} of {len(plans)} patients")
+    # Orders, doses, deliveries and counts for the last weeks (mooring.demo.dosing).
+    summary.dosing = build_dosing(seed=seed, today=today, clinics=clinics, staff=staff)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -68,6 +68,14 @@ class Command(BaseCommand):
         )
         if reasons:
             self.stdout.write(f"Discharges: {reasons}.")
+        if summary.dosing is not None:
+            d = summary.dosing
+            self.stdout.write(
+                f"Dosing, last {d.days} days: {d.orders} orders, {d.doses} observed doses, "
+                f"{d.reviews} missed-dose reviews, {d.reinductions} re-inductions, "
+                f"{d.receipts} deliveries, {d.counts} balanced counts; "
+                f"{d.due_today} people still to dose today."
+            )
 
     def _progress(self, message: str) -> None:
         if self.verbosity >= 2:
