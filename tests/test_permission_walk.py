@@ -214,7 +214,14 @@ API_QUERY = {("GET", "/api/v1/patients"): "?q=walker"}
 
 
 def _api_url(path, world, method="GET"):
-    return path.format(**world) + API_QUERY.get((method, path), "")
+    return path.format_map(_AnyUuid(world)) + API_QUERY.get((method, path), "")
+
+
+class _AnyUuid(dict):
+    """Known ids from the world; a random (so missing) uuid for any other parameter."""
+
+    def __missing__(self, key):
+        return uuid.uuid4()
 
 
 def _token_for(user):
