@@ -77,7 +77,8 @@ def _as_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 api = MooringAPI(
     title="Mooring API",
     version="1",
-    description="Patients and episodes of care. Authenticate with `Authorization: Bearer "
+    description="Patients, episodes of care, medication orders, the dosing window, take-homes, "
+    "injections, withdrawal medicines, naloxone and controlled-substance stock. Authenticate with `Authorization: Bearer "
     "<token>` (see docs/api.md) or a signed-in session with its CSRF token. Choose the clinic "
     "with the `X-Mooring-Clinic` header (a clinic uuid). Errors are "
     "application/problem+json with a stable `code`.",
