@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mooring.accounts.models import ClinicClosure
 from mooring.takehomes.models import TakeHomeBottle
 from tests.takehomes.conftest import (  # noqa: F401 (fixtures)
     TODAY,
@@ -171,3 +172,25 @@ def test_the_page_answers_in_the_same_queries_for_one_or_seven_bottles_shown(log
         response = client.get(url + ",".join(str(b.uuid) for b in bottles))
     assert len(response.context["issued"]) == 7
     assert len(seven) == len(one)
+
+
+def test_a_closed_day_dose_is_shown_planned_and_can_be_issued(
+    login, harbor, patient_on_day, assess, signed, bottle
+):
+    # Virginia: in the first week no regular supply, but a dose for a day the clinic is shut.
+    harbor.protocol_profile = "US-VA"
+    harbor.save()
+    tomorrow = days(1, 1)[0]
+    ClinicClosure.objects.create(clinic=harbor, date=tomorrow, reason="Storm")
+    patient = patient_on_day(3)
+    assess(patient)
+    order = signed(patient)
+    client = login("ben")
+    page = client.get(_url(patient))
+    body = page.content.decode()
+    assert "US-VA" in body
+    assert "clinic closed: closed-day dose" in body
+    ticked = re.findall(r'name="dates" value="([0-9-]+)"[^>]*checked', body)
+    assert ticked == [tomorrow.isoformat()]
+    assert client.post(_url(patient), _form_data(page, order)).status_code == 302
+    assert TakeHomeBottle.objects.get().closed_day

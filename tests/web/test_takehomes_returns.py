@@ -62,6 +62,12 @@ def test_the_page_lists_each_bottle_due_back_with_the_three_outcomes(login, back
     assert "Not returned" in body
 
 
+def test_the_dispense_screen_links_to_the_check_in(login, back):
+    patient = back[0].patient
+    body = login("ben").get(reverse("web:dosing_dispense", args=[patient.uuid])).content
+    assert _url(patient) in body.decode()
+
+
 def test_returned_empty_checks_the_bottle_in(login, back):
     client = login("ben")
     response = _post(client, back[0], "returned_empty")
