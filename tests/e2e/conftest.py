@@ -14,8 +14,13 @@ import pytest
 CHROMIUM = os.environ.get("MOORING_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -38,8 +43,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
 
@@ -53,14 +59,20 @@ def page(browser):
     context.close()
 
 
+GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guides" / "img"
+
+
 @pytest.fixture
 def shoot(page, request):
+    """Screenshot into test-artifacts/e2e/; with MOORING_GUIDE_SCREENSHOTS=1 also refresh the
+    named image of the user guides (so an ordinary test run leaves docs/ untouched)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str, path: Path | None = None) -> Path:
-        target = path or ARTIFACTS / f"{request.node.name}-{name}.png"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(target), full_page=True)
+    def take(name: str, guide: str | None = None, *, full_page: bool = True) -> Path:
+        target = ARTIFACTS / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(target), full_page=full_page)
+        if guide and os.environ.get("MOORING_GUIDE_SCREENSHOTS") == "1":
+            shutil.copyfile(target, GUIDE_IMAGES / guide)
         return target
 
     return take

@@ -4,7 +4,6 @@ person against their photo and name, dispenses, and the queue moves on to the ne
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,6 @@ from mooring.core.time import today_at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guides" / "img"
 
 
 @pytest.fixture
@@ -72,8 +70,7 @@ def test_ben_scans_dispenses_and_the_queue_moves_on(page, live_server, sign_in, 
     scan = page.get_by_label("MRN or badge scan")
     assert scan.evaluate("el => el === document.activeElement")
     assert "On hold: Awaiting ECG review" in page.locator("#queue-rows").inner_text()
-    page.screenshot(path=str(GUIDE_IMAGES / "dosing-queue.png"))
-    shoot("queue")
+    shoot("queue", "dosing-queue.png", full_page=False)
 
     dee = morning["Dee"]
     scan.fill(dee.mrn)
@@ -83,8 +80,7 @@ def test_ben_scans_dispenses_and_the_queue_moves_on(page, live_server, sign_in, 
     assert "Dee Alvarez" in header
     assert dee.mrn in header
     dispense = page.get_by_role("button", name="Dispense 30 mg")
-    page.screenshot(path=str(GUIDE_IMAGES / "dosing-dispense.png"))
-    shoot("dispense")
+    shoot("dispense", "dosing-dispense.png", full_page=False)
 
     dispense.click()
     page.wait_for_url("**/dosing/?after=*")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,6 @@ from mooring.core.time import today_at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guides" / "img"
 
 
 @pytest.fixture
@@ -76,8 +74,7 @@ def test_ben_issues_the_planned_take_homes_and_opens_the_labels(
     assert "US-FED-2024" in facts
     assert "10" in facts
     assert page.get_by_label("Stock bottle").is_visible()
-    page.screenshot(path=str(GUIDE_IMAGES / "takehomes.png"), full_page=True)
-    shoot("plan")
+    shoot("plan", "takehomes.png")
 
     page.get_by_role("button", name="Issue take-homes").click()
     page.wait_for_url("**/takehomes/?issued=*")
