@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("search", "chart")
+BENCHMARKS = ("search", "chart", "dosing", "queue_page")
 
 
 def main() -> int:
