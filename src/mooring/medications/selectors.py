@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -90,6 +91,8 @@ class DayFacts:
     away: GuestNote | None = None
     # The name of another clinic that already gave an observed dose that day.
     dosed_elsewhere: str = ""
+    # A take-home dose of the same medication is out with the person for that day.
+    take_home: bool = False
 
 
 def dose_blocker(
@@ -112,6 +115,11 @@ def dose_blocker(
         return Blocker(
             "dosed_elsewhere_today",
             _("Already dosed today at %(clinic)s.") % {"clinic": facts.dosed_elsewhere},
+        ), None
+    if facts.take_home:
+        return Blocker(
+            "take_home_issued_for_today",
+            _("A take-home dose was issued for today; no observed dose today."),
         ), None
     for hold in facts.holds:
         if not hold.medication or hold.medication == order.medication:
@@ -176,7 +184,24 @@ def day_facts(
         reviewed=MissedDoseReview.objects.filter(order=order, service_date=service_date).exists(),
         away=away,
         dosed_elsewhere=elsewhere or "",
+        take_home=take_home_doses(service_date)
+        .filter(patient_id=order.patient_id, order__medication=order.medication)
+        .exists(),
     )
+
+
+def take_home_doses(service_date: date) -> QuerySet[DoseAdministration]:
+    """Take-home doses for ``service_date`` that the person still has.
+
+    The take-homes app writes a take-home :class:`DoseAdministration` for each bottle's
+    date. A bottle the clinic took back at a recall (``takehome_bottle.status`` is
+    ``recalled``, read through the reverse relation so this app does not import that one)
+    leaves the person without that day's dose, so it does not count.
+    """
+    doses = DoseAdministration.objects.filter(service_date=service_date, kind=DoseKind.TAKE_HOME)
+    if apps.is_installed("mooring.takehomes"):
+        doses = doses.exclude(takehome_bottle__status="recalled")
+    return doses
 
 
 @dataclass
@@ -214,7 +239,8 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
     Each entry says whether the person has been dosed, is due, is held (and why) or waits
     for a missed-dose review. Guests dosed here under their home clinic's order are
     included (``entry.is_guest``); people of this clinic dosed at a guest host clinic are
-    marked as dosing elsewhere. Six queries whatever the number of people or guests.
+    marked as dosing elsewhere, and people holding a take-home dose for the day as
+    ``take_home_issued_for_today``. Six queries whatever the number of people or guests.
     """
     guests_here = _active_arrangements(service_date).filter(host_clinic=clinic)
     arrangement = _active_arrangements(service_date).filter(patient=OuterRef("patient"))
@@ -237,6 +263,11 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
             guest_host_name=Subquery(arrangement.values("host_clinic__name")[:1]),
             guest_home_name=Subquery(arrangement.values("home_clinic__name")[:1]),
             guest_end=Subquery(arrangement.values("end_date")[:1]),
+            take_home_today=Exists(
+                take_home_doses(service_date).filter(
+                    patient=OuterRef("patient"), order__medication=OuterRef("medication")
+                )
+            ),
             dosed_elsewhere=Subquery(
                 DoseAdministration.objects.filter(
                     patient=OuterRef("patient"),
@@ -282,6 +313,7 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
             order.pk in reviewed,
             away=guest if guest is not None and not guest.is_guest else None,
             dosed_elsewhere=order.dosed_elsewhere or "",  # type: ignore[attr-defined]
+            take_home=order.take_home_today,  # type: ignore[attr-defined]
         )
         blocker, advice = dose_blocker(order, service_date, facts, profile)
         entries.append(

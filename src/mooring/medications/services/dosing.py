@@ -44,6 +44,9 @@ from mooring.medications.models import (
 from mooring.medications.selectors import active_guest_arrangement, day_facts, dose_blocker
 from mooring.medications.services._access import require_patient_here
 
+# Refused as a conflict with what was already given, like a second clinic's dose.
+TAKE_HOME_TODAY = "take_home_issued_for_today"
+
 # Kept for callers that imported it; the policy object is the one source.
 CLOCK_SKEW_ALLOWANCE = policy.DOSING_POLICY.clock_skew_allowance
 
@@ -69,7 +72,8 @@ def dose_dispense(
     ``wrong_product``, ``insufficient_stock``, ``bottle_expired``,
     ``guest_dosing_elsewhere``, ``not_guest_that_day``, ``administered_in_future``,
     ``administered_too_long_ago``, ``administered_at_required`` (ValidationFailed) and
-    ``already_dosed_today``, ``dosed_elsewhere_today``, ``idempotency_key_reused``
+    ``already_dosed_today``, ``dosed_elsewhere_today``, ``take_home_issued_for_today``
+    (a take-home dose of the medication is out for that day), ``idempotency_key_reused``
     (Conflict).
 
     ``back_entered`` doses need the real ``administered_at``, no older than the site
@@ -252,7 +256,7 @@ def _check_dose(
     profile = rules_bridge.profile_for(order.clinic)
     facts = day_facts(order, service_date, clinic=clinic)
     blocker, _advice = dose_blocker(order, service_date, facts, profile)
-    if blocker is not None and blocker.code == "dosed_elsewhere_today":
+    if blocker is not None and blocker.code in ("dosed_elsewhere_today", TAKE_HOME_TODAY):
         raise Conflict(blocker.message, code=blocker.code)
     if blocker is not None:
         raise ValidationFailed(blocker.message, code=blocker.code)

@@ -195,8 +195,12 @@ def _decide_and_check(
             field="dates",
         )
     # A person held, assessed as sedated or due a missed-dose review takes nothing home.
-    blocker, _advice = dose_blocker(order, today, day_facts(order, today), profile)
-    if blocker is not None:
+    # Judged for this clinic: a guest's host hands over take-homes, the home clinic does
+    # not while the person doses elsewhere. Holding today's take-home bottle already stops
+    # an observed dose today, not the hand-over of later days.
+    facts = day_facts(order, today, clinic=clinic)
+    blocker, _advice = dose_blocker(order, today, facts, profile)
+    if blocker is not None and blocker.code != "take_home_issued_for_today":
         raise ValidationFailed(blocker.message, code=blocker.code)
     assessment = latest_assessment(patient)
     if assessment is None:
