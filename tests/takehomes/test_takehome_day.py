@@ -105,6 +105,7 @@ def test_another_medication_s_take_home_does_not_block(holds_tuesday, signed, gi
         order.patient,
         medication="buprenorphine",
         form="sublingual_tablet",
+        phase="maintenance",
         mg=4,
         start=TUESDAY,
     )

@@ -42,7 +42,7 @@ def test_ben_sees_who_is_due_dosed_and_held(login, signed, give, ada, make_patie
     assert "On hold: Awaiting ECG" in body
     assert 'id="dosing-scan"' in body
     assert "autofocus" in body
-    assert response.context["queue"].counts == {"due": 1, "dosed": 1, "held": 1}
+    assert response.context["queue"].counts == {"due": 1, "dosed": 1, "held": 1, "elsewhere": 0}
 
 
 def test_the_status_filter_narrows_the_list(login, signed, give, make_patient):

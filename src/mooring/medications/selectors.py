@@ -390,6 +390,14 @@ def active_guest_arrangement(patient: Patient | int, on: date) -> GuestDosingArr
     )
 
 
+def guest_note(patient: Patient | int, on: date, clinic: Clinic) -> GuestNote | None:
+    """The arrangement in force on ``on`` as ``clinic`` sees it (guest here, or away), if any."""
+    arrangement = active_guest_arrangement(patient, on)
+    if arrangement is None:
+        return None
+    return _note(arrangement, "guest" if arrangement.host_clinic_id == clinic.pk else "away")
+
+
 def _note(arrangement: GuestDosingArrangement, role: str) -> GuestNote:
     return GuestNote(
         role=role,

@@ -36,11 +36,13 @@ from mooring.medications.models import (
 )
 from mooring.medications.selectors import (
     Blocker,
+    GuestNote,
     QueueEntry,
     active_holds,
     day_facts,
     dose_blocker,
     dosing_queue,
+    guest_note,
 )
 from mooring.patients.models import Patient
 from mooring.patients.names import fold
@@ -58,11 +60,19 @@ STATUS_LABELS = {
     "order_not_signed": _("Order not signed"),
     "order_not_started": _("Order not started"),
     "order_ended": _("Order ended"),
+    "guest_dosing_elsewhere": _("Dosing elsewhere"),
+    "dosed_elsewhere_today": _("Dosed at another clinic today"),
+    "take_home_issued_for_today": _("Take-home today"),
 }
+# Not dosed here today, and not a clinical hold: the dose is (or was) taken somewhere else.
+ELSEWHERE = frozenset(
+    {"guest_dosing_elsewhere", "dosed_elsewhere_today", "take_home_issued_for_today"}
+)
 FILTERS = {
     "due": _("Due"),
     "dosed": _("Dosed"),
     "held": _("Held or waiting for review"),
+    "elsewhere": _("Take-home or dosing elsewhere"),
 }
 DOSE_CHART_DAYS = 90
 
@@ -72,6 +82,8 @@ def status_group(status: str) -> str:
         return "due"
     if status == "dosed":
         return "dosed"
+    if status in ELSEWHERE:
+        return "elsewhere"
     return "held"
 
 
@@ -98,6 +110,11 @@ class QueueRow:
     @property
     def blocker(self) -> Blocker | None:
         return self.entry.blocker
+
+    @property
+    def guest(self) -> GuestNote | None:
+        """The guest dosing arrangement as this clinic sees it (guest here, or away)."""
+        return self.entry.guest
 
     @property
     def missed(self) -> MissedDoseAdvice | None:
@@ -215,10 +232,16 @@ class Window:
     takehomes: Any = None  # a takehomes.selectors.TakeHomeDue, once that app is installed
     returns: list[Any] = field(default_factory=list)
     takehomes_installed: bool = False
+    # A guest dosing arrangement in force today, as this clinic sees it.
+    guest: GuestNote | None = None
 
 
 def window_for(patient: Patient, clinic: Clinic, service_date: date) -> Window:
-    """What the nurse needs beside the person: orders, today's doses, holds, bottles."""
+    """What the nurse needs beside the person: orders, today's doses, holds, bottles.
+
+    Every order is judged for ``clinic``, the clinic giving the dose: a guest is dosed at
+    the host from the home clinic's order, and stopped at home while dosing elsewhere.
+    """
     orders = list(
         MedicationOrder.objects.filter(
             patient=patient,
@@ -238,7 +261,8 @@ def window_for(patient: Patient, clinic: Clinic, service_date: date) -> Window:
     rows = []
     for order in orders:
         profile = rules_bridge.profile_for(order.clinic)
-        blocker, advice = dose_blocker(order, service_date, day_facts(order, service_date), profile)
+        facts = day_facts(order, service_date, clinic=clinic)
+        blocker, advice = dose_blocker(order, service_date, facts, profile)
         bottles = list(usable_bottles(clinic, on=service_date, medication=order.medication))
         if advice is not None and advice.status is MissedDoseStatus.OK:
             advice = None
@@ -248,6 +272,7 @@ def window_for(patient: Patient, clinic: Clinic, service_date: date) -> Window:
         service_date=service_date,
         orders=rows,
         holds=list(active_holds([patient.pk], service_date).select_related("placed_by")),
+        guest=guest_note(patient, service_date, clinic),
     )
     _add_takehomes(window, clinic)
     return window
@@ -343,8 +368,11 @@ class MedicationPage:
     today: date
 
 
-def medication_page(patient: Patient, today: date) -> MedicationPage:
-    """Everything the prescriber's page shows for one person (a fixed number of queries)."""
+def medication_page(patient: Patient, today: date, clinic: Clinic | None = None) -> MedicationPage:
+    """Everything the prescriber's page shows for one person (a fixed number of queries).
+
+    Whether the window would dose today is judged for ``clinic`` (default: the order's).
+    """
     history = list(
         MedicationOrder.objects.filter(patient=patient)
         .select_related("prescriber", "created_by", "supersedes", "clinic", "patient")
@@ -352,7 +380,9 @@ def medication_page(patient: Patient, today: date) -> MedicationPage:
     )
     return MedicationPage(
         history=[o for o in history if o.is_signed],
-        current=[CurrentOrder(o, _blocker(o, today)) for o in history if o.is_active_on(today)],
+        current=[
+            CurrentOrder(o, _blocker(o, today, clinic)) for o in history if o.is_active_on(today)
+        ],
         drafts=[o for o in history if not o.is_signed],
         holds=list(active_holds([patient.pk], today).select_related("placed_by")),
         flags=list(
@@ -366,9 +396,9 @@ def medication_page(patient: Patient, today: date) -> MedicationPage:
     )
 
 
-def _blocker(order: MedicationOrder, today: date) -> Blocker | None:
+def _blocker(order: MedicationOrder, today: date, clinic: Clinic | None) -> Blocker | None:
     profile = rules_bridge.profile_for(order.clinic)
-    return dose_blocker(order, today, day_facts(order, today), profile)[0]
+    return dose_blocker(order, today, day_facts(order, today, clinic=clinic), profile)[0]
 
 
 def order_of(patient: Patient, order_uuid: object) -> MedicationOrder:
