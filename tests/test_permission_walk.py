@@ -19,6 +19,7 @@ from mooring.accounts.capabilities import Capability as C
 from mooring.api.urls import api
 from mooring.core.context import system_actor
 from tests.conftest import PERSONAS
+from tests.inventory.conftest import bottle, methadone_product, receive  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,9 @@ GIVE = (C.DISPENSE, C.PRESCRIBE)
 @dataclass(frozen=True)
 class Rule:
     need: C | str | tuple[C, ...]  # a tuple: any one of these capabilities
-    scope: str = "clinic"  # "clinic": the persona's current clinic; "patient": Harbor's patient
+    # "clinic": the persona's current clinic; "patient": the clinic of the Harbor patient or
+    # Harbor object (bottle, count) the route is about.
+    scope: str = "clinic"
     post_only: bool = False
 
 
@@ -110,6 +113,22 @@ API = {
     ("GET", "/api/v1/patients/{patient_uuid}/episodes"): Rule(C.VIEW_CLINICAL, "patient"),
     ("POST", "/api/v1/patients/{patient_uuid}/episodes"): Rule(C.MANAGE_EPISODES, "patient"),
     ("POST", "/api/v1/episodes/{episode_uuid}/discharge"): Rule(C.MANAGE_EPISODES, "patient"),
+    ("GET", "/api/v1/patients/{patient_uuid}/orders"): Rule(C.VIEW_CLINICAL, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/orders"): Rule(C.PRESCRIBE, "patient"),
+    ("GET", "/api/v1/orders/{order_uuid}"): Rule(C.VIEW_CLINICAL, "patient"),
+    ("POST", "/api/v1/orders/{order_uuid}/sign"): Rule(C.PRESCRIBE, "patient"),
+    ("POST", "/api/v1/orders/{order_uuid}/change"): Rule(C.PRESCRIBE, "patient"),
+    ("POST", "/api/v1/orders/{order_uuid}/end"): Rule(C.PRESCRIBE, "patient"),
+    ("GET", "/api/v1/patients/{patient_uuid}/doses"): Rule(C.VIEW_CLINICAL, "patient"),
+    ("POST", "/api/v1/orders/{order_uuid}/doses"): Rule(C.DISPENSE, "patient"),
+    ("GET", "/api/v1/queue"): Rule(GIVE),
+    ("GET", "/api/v1/inventory/products"): Rule(C.MANAGE_INVENTORY),
+    ("GET", "/api/v1/inventory/bottles"): Rule(C.MANAGE_INVENTORY),
+    ("GET", "/api/v1/inventory/bottles/{bottle_uuid}/ledger"): Rule(C.MANAGE_INVENTORY, "patient"),
+    ("GET", "/api/v1/inventory/counts"): Rule(C.MANAGE_INVENTORY),
+    ("POST", "/api/v1/inventory/receipts"): Rule(C.MANAGE_INVENTORY),
+    ("POST", "/api/v1/inventory/bottles/{bottle_uuid}/counts"): Rule(C.MANAGE_INVENTORY, "patient"),
+    ("POST", "/api/v1/inventory/counts/{count_uuid}/close"): Rule(C.CLOSE_RECONCILIATION, "patient"),
     # Injections, withdrawal medicines and naloxone: reading needs clinical detail; giving
     # needs DISPENSE or PRESCRIBE (GIVE), the impairment grades a prescriber.
     ("GET", "/api/v1/patients/{patient_uuid}/injections"): Rule(C.VIEW_CLINICAL, "patient"),
@@ -155,9 +174,24 @@ def test_every_route_has_an_expectation():
 
 
 @pytest.fixture
-def world(make_patient):
+def world(make_patient, personas, actor_for, harbor, bottle):  # noqa: F811
+    """One Harbor patient with an episode, a signed methadone order, a stock bottle and an
+    open count, so routes that take those ids reach real objects."""
+    from decimal import Decimal
+
+    from mooring.core.time import today_at
+    from mooring.inventory.services import reconciliation_count
+    from mooring.medications.services import OrderDraft, order_draft, order_sign
+
     patient = make_patient("Walker", "Harbor")
-    return {"patient_uuid": patient.uuid, "episode_uuid": patient.episodes.get().uuid}
+    ada = actor_for(personas["ada"])
+    order = order_sign(actor=ada, order=order_draft(actor=ada, patient=patient, data=OrderDraft(
+        medication="methadone", form="oral_liquid", phase="induction",
+        daily_dose_mg=Decimal("30"), split=1, start_date=today_at(harbor.tz))))
+    count = reconciliation_count(actor=actor_for(personas["ben"]), bottle=bottle,
+                                 counted_ml=Decimal("990"), comment="walk: a spill to review")
+    return {"patient_uuid": patient.uuid, "episode_uuid": patient.episodes.get().uuid,
+            "order_uuid": order.uuid, "bottle_uuid": bottle.uuid, "count_uuid": count.uuid}
 
 
 def _url_for(name, pattern, world):
