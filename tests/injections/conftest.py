@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,10 +19,15 @@ EXPIRY = date(2027, 6, 30)
 
 @pytest.fixture
 def naltrexone(signed):
-    """A signed monthly naltrexone 380 mg order for a new patient, from TODAY."""
+    """A signed monthly naltrexone 380 mg order for a new patient, from TODAY.
+
+    The person last used a short-acting opioid two weeks before (naltrexone readiness).
+    """
 
     def make(patient=None, **kwargs):
         kwargs.setdefault("mg", Decimal("380"))
+        kwargs.setdefault("last_opioid", "short_acting")
+        kwargs.setdefault("last_opioid_use_at", local(TODAY, 9) - timedelta(days=14))
         return signed(
             patient, medication="naltrexone_xr", form="injection", phase="maintenance", **kwargs
         )

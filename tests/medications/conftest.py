@@ -51,7 +51,9 @@ def draft(ada, make_patient, clock):
         form="oral_liquid",
         phase="induction",
         end=None,
+        **context,
     ):
+        """``context``: the OrderDraft's start fields (last_opioid, cows_score, ...)."""
         patient = patient or make_patient()
         return order_draft(
             actor=ada,
@@ -64,6 +66,7 @@ def draft(ada, make_patient, clock):
                 split=split,
                 start_date=start,
                 end_date=end,
+                **context,
             ),
         )
 

@@ -220,9 +220,7 @@ def test_ending_an_order_sets_its_end_date(signed, ada):
 
 
 def test_medications_without_a_rule_yet_are_marked_unchecked(signed):
-    order = signed(
-        medication="naltrexone_oral", form="tablet", phase="maintenance", mg=Decimal("50")
-    )
+    order = signed(medication="naloxone_kit", form="nasal_spray", phase="maintenance", mg=4)
     assert [f["code"] for f in order.rule_findings] == ["rules.not_checked"]
 
 

@@ -142,6 +142,8 @@ def test_an_injection_makes_a_new_offer_due(make_patient, hand_out, signed, cloc
         form="injection",
         phase="maintenance",
         mg=Decimal("380"),
+        last_opioid="short_acting",
+        last_opioid_use_at=local(TODAY - timedelta(days=14), 9),
     )
     hand_out(patient)
     clock.move_to(local(TODAY + timedelta(days=1), 9))

@@ -57,6 +57,32 @@ class Phase(models.TextChoices):
     TAPER = "taper", _("Taper")
 
 
+class LastOpioid(models.TextChoices):
+    """The kind of the last opioid used (the rules core's ``LastOpioid``, same values)."""
+
+    SHORT_ACTING = (
+        "short_acting",
+        _("Short-acting opioid (heroin, fentanyl, immediate-release oxycodone)"),
+    )
+    EXTENDED_RELEASE = (
+        "extended_release",
+        _("Extended-release opioid (extended-release oxycodone or morphine)"),
+    )
+    METHADONE = "methadone", _("Methadone")
+    BUPRENORPHINE = "buprenorphine", _("Buprenorphine")
+
+
+class NaloxoneChallenge(models.TextChoices):
+    """A naloxone challenge before naltrexone (the rules core's ``ChallengeResult``)."""
+
+    NEGATIVE = "negative", _("Negative result (no withdrawal signs)")
+    POSITIVE = "positive", _("Positive result (withdrawal signs)")
+
+
+# COWS totals run from 0 to 48 (mooring.rules.instruments.cows.COWS).
+COWS_RANGE = (0, 48)
+
+
 class OrderStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SIGNED = "signed", _("Signed")
@@ -99,6 +125,17 @@ class MedicationOrder(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     end_reason = models.CharField(max_length=300, blank=True)
+    # What a start needs to know (naltrexone and buprenorphine readiness), as the prescriber
+    # recorded it when writing the order: the last opioid use and, for a buprenorphine
+    # induction, the latest COWS score (until the assessments app records it).
+    last_opioid = models.CharField(
+        _("last opioid used"), max_length=20, choices=LastOpioid.choices, blank=True
+    )
+    last_opioid_use_at = models.DateTimeField(_("time of last opioid use"), null=True, blank=True)
+    cows_score = models.PositiveSmallIntegerField(_("latest COWS score"), null=True, blank=True)
+    naloxone_challenge = models.CharField(
+        _("naloxone challenge"), max_length=10, choices=NaloxoneChallenge.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,6 +157,16 @@ class MedicationOrder(models.Model):
             models.CheckConstraint(
                 condition=Q(override_reason="") | ~Q(status="draft"),
                 name="order_override_only_when_signed",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_opioid="", last_opioid_use_at__isnull=True)
+                | (~Q(last_opioid="") & Q(last_opioid_use_at__isnull=False)),
+                name="order_last_opioid_kind_and_time_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(cows_score__isnull=True)
+                | Q(cows_score__gte=COWS_RANGE[0], cows_score__lte=COWS_RANGE[1]),
+                name="order_cows_score_in_range",
             ),
         ]
         indexes = [

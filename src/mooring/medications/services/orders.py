@@ -10,10 +10,11 @@ the overridden rule codes, who signed and when, and audited.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mooring.accounts.capabilities import Capability
 from mooring.audit.models import Action, DataCategory
@@ -23,10 +24,13 @@ from mooring.core.errors import Conflict, ProblemSet, ValidationFailed
 from mooring.core.time import now, today_at
 from mooring.medications import rules_bridge
 from mooring.medications.models import (
+    COWS_RANGE,
     DoseForm,
+    LastOpioid,
     Medication,
     MedicationOrder,
     MissedDoseReview,
+    NaloxoneChallenge,
     OrderStatus,
     Phase,
     QtcMeasurement,
@@ -37,11 +41,18 @@ from mooring.patients.models import Patient
 # Doses are recorded to the hundredth of a milligram; a split must divide the daily dose
 # into amounts a nurse can measure and the ledger can store exactly.
 DOSE_QUANTUM = Decimal("0.01")
+# A device clock a few minutes fast does not put the last opioid use "in the future".
+CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
 class OrderDraft:
-    """What a prescriber writes; the same checks serve the form and the API."""
+    """What a prescriber writes; the same checks serve the form and the API.
+
+    A naltrexone start and a buprenorphine induction also need the last opioid use: its
+    kind (``LastOpioid``) and aware time together; an induction the latest COWS score; a
+    naltrexone start may record a naloxone challenge (``NaloxoneChallenge``).
+    """
 
     medication: str
     form: str
@@ -51,34 +62,78 @@ class OrderDraft:
     split: int = 1
     observed: bool = True
     end_date: date | None = None
+    last_opioid: str = ""
+    last_opioid_use_at: datetime | None = None
+    cows_score: int | None = None
+    naloxone_challenge: str = ""
 
 
 def validate_draft(data: OrderDraft) -> None:
     problems = ProblemSet()
     if data.medication not in Medication.values:
-        problems.add("medication", "invalid_choice", "Choose a medication from the list.")
+        problems.add("medication", "invalid_choice", _("Choose a medication from the list."))
     if data.form not in DoseForm.values:
-        problems.add("form", "invalid_choice", "Choose a form from the list.")
+        problems.add("form", "invalid_choice", _("Choose a form from the list."))
     if data.phase not in Phase.values:
-        problems.add("phase", "invalid_choice", "Choose a phase from the list.")
+        problems.add("phase", "invalid_choice", _("Choose a phase from the list."))
     dose = data.daily_dose_mg
     if isinstance(dose, bool) or not isinstance(dose, Decimal) or not dose.is_finite() or dose <= 0:
-        problems.add("daily_dose_mg", "not_positive", "Enter a daily dose of more than 0 mg.")
+        problems.add("daily_dose_mg", "not_positive", _("Enter a daily dose of more than 0 mg."))
     elif dose != dose.quantize(DOSE_QUANTUM):
-        problems.add("daily_dose_mg", "too_precise", "Enter the dose to 0.01 mg at most.")
+        problems.add("daily_dose_mg", "too_precise", _("Enter the dose to 0.01 mg at most."))
     if isinstance(data.split, bool) or not isinstance(data.split, int) or data.split < 1:
-        problems.add("split", "invalid", "Give the dose at least once a day.")
+        problems.add("split", "invalid", _("Give the dose at least once a day."))
     elif not problems.problems and (dose / data.split) != (dose / data.split).quantize(
         DOSE_QUANTUM
     ):
         problems.add(
             "split",
             "split_not_exact",
-            f"{dose} mg cannot be split into {data.split} equal measurable doses.",
+            _("%(dose)s mg cannot be split into %(split)s equal measurable doses.")
+            % {"dose": dose, "split": data.split},
         )
     if data.end_date is not None and data.end_date <= data.start_date:
-        problems.add("end_date", "end_before_start", "The end date must be after the start.")
+        problems.add("end_date", "end_before_start", _("The end date must be after the start."))
+    _validate_start_context(data, problems)
     problems.raise_if_any()
+
+
+def _validate_start_context(data: OrderDraft, problems: ProblemSet) -> None:
+    """The last opioid use (kind and aware time, together), the COWS score, the challenge."""
+    used_at = data.last_opioid_use_at
+    if data.last_opioid and data.last_opioid not in LastOpioid.values:
+        problems.add("last_opioid", "invalid_choice", _("Choose the last opioid from the list."))
+    if used_at is not None and (not isinstance(used_at, datetime) or used_at.tzinfo is None):
+        problems.add(
+            "last_opioid_use_at", "naive_datetime", _("The time of last use needs a time zone.")
+        )
+    elif used_at is not None and used_at > now() + CLOCK_SKEW_ALLOWANCE:
+        problems.add(
+            "last_opioid_use_at", "future_time", _("The last use cannot be in the future.")
+        )
+    if bool(data.last_opioid) != (used_at is not None):
+        field = "last_opioid_use_at" if data.last_opioid else "last_opioid"
+        problems.add(
+            field,
+            "last_opioid_incomplete",
+            _("Record both the kind of the last opioid and the time it was last used."),
+        )
+    low, high = COWS_RANGE
+    score = data.cows_score
+    if score is not None and (
+        isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high
+    ):
+        problems.add(
+            "cows_score",
+            "out_of_range",
+            _("Enter the COWS total, %(low)s to %(high)s.") % {"low": low, "high": high},
+        )
+    if data.naloxone_challenge and data.naloxone_challenge not in NaloxoneChallenge.values:
+        problems.add(
+            "naloxone_challenge",
+            "invalid_choice",
+            _("Choose the naloxone challenge result from the list."),
+        )
 
 
 def order_draft(*, actor: Actor, patient: Patient, data: OrderDraft) -> MedicationOrder:
@@ -97,6 +152,10 @@ def order_draft(*, actor: Actor, patient: Patient, data: OrderDraft) -> Medicati
             observed=data.observed,
             start_date=data.start_date,
             end_date=data.end_date,
+            last_opioid=data.last_opioid,
+            last_opioid_use_at=data.last_opioid_use_at,
+            cows_score=data.cows_score,
+            naloxone_challenge=data.naloxone_challenge,
             created_by=actor.user,
         )
         record(
@@ -127,12 +186,13 @@ def order_sign(
         order = MedicationOrder.objects.select_related("patient", "clinic").get(pk=order.pk)
         if order.status != OrderStatus.DRAFT:
             raise Conflict(
-                "This order is already signed; write a change instead.", code="order_already_signed"
+                _("This order is already signed; write a change instead."),
+                code="order_already_signed",
             )
         today = as_of or today_at(order.clinic.tz)
         if order.start_date < today:
             raise ValidationFailed(
-                "An order cannot start before today.", code="start_in_past", field="start_date"
+                _("An order cannot start before today."), code="start_in_past", field="start_date"
             )
         _refuse_overlap(order)
         verdict = rules_bridge.check_order(order, as_of=today)
@@ -147,7 +207,7 @@ def order_sign(
                 {
                     "code": "rules.not_checked",
                     "severity": "info",
-                    "message": "No rules check exists yet for this medication.",
+                    "message": _("No rules check exists yet for this medication."),
                     "evidence": [],
                     "profile": verdict.check.profile,
                 }
@@ -207,8 +267,11 @@ def _refuse_overlap(order: MedicationOrder) -> None:
     clash = others.exclude(end_date__isnull=False, end_date__lte=order.start_date).first()
     if clash is not None:
         raise Conflict(
-            f"A signed {clash.get_medication_display()} order already covers "
-            f"{clash.start_date} onwards; change or end it instead.",
+            _(
+                "A signed %(medication)s order already covers %(start)s onwards; change or "
+                "end it instead."
+            )
+            % {"medication": clash.get_medication_display(), "start": clash.start_date},
             code="overlapping_order",
         )
 
@@ -226,24 +289,31 @@ def order_change(
     end_date: date | None = None,
     override_reason: str = "",
     as_of: date | None = None,
+    last_opioid: str | None = None,
+    last_opioid_use_at: datetime | None = None,
+    cows_score: int | None = None,
+    naloxone_challenge: str | None = None,
 ) -> MedicationOrder:
-    """Replace a signed order from ``start_date``: sign the new one and end the old one."""
+    """Replace a signed order from ``start_date``: sign the new one and end the old one.
+
+    The last opioid use, COWS score and challenge carry over unless given.
+    """
     require_patient_here(actor, previous.patient, Capability.PRESCRIBE, home_only=True)
     with transaction.atomic():
         Patient.objects.select_for_update().get(pk=previous.patient_id)
         previous = MedicationOrder.objects.select_related("patient", "clinic").get(pk=previous.pk)
         if not previous.is_signed:
             raise Conflict(
-                "Only a signed order can be changed; edit the draft instead.",
+                _("Only a signed order can be changed; edit the draft instead."),
                 code="order_not_signed",
             )
         if hasattr(previous, "superseded_by"):
-            raise Conflict("This order has already been replaced.", code="already_superseded")
+            raise Conflict(_("This order has already been replaced."), code="already_superseded")
         if start_date <= previous.start_date or (
             previous.end_date is not None and start_date >= previous.end_date
         ):
             raise ValidationFailed(
-                "The change must start while the current order runs, after its first day.",
+                _("The change must start while the current order runs, after its first day."),
                 code="change_outside_order",
                 field="start_date",
             )
@@ -256,6 +326,12 @@ def order_change(
             observed=previous.observed if observed is None else observed,
             start_date=start_date,
             end_date=end_date,
+            last_opioid=previous.last_opioid if last_opioid is None else last_opioid,
+            last_opioid_use_at=last_opioid_use_at or previous.last_opioid_use_at,
+            cows_score=previous.cows_score if cows_score is None else cows_score,
+            naloxone_challenge=(
+                previous.naloxone_challenge if naloxone_challenge is None else naloxone_challenge
+            ),
         )
         validate_draft(data)
         new = MedicationOrder.objects.create(
@@ -269,11 +345,15 @@ def order_change(
             observed=data.observed,
             start_date=data.start_date,
             end_date=data.end_date,
+            last_opioid=data.last_opioid,
+            last_opioid_use_at=data.last_opioid_use_at,
+            cows_score=data.cows_score,
+            naloxone_challenge=data.naloxone_challenge,
             created_by=actor.user,
             supersedes=previous,
         )
         # End the old order first so the new one does not overlap it when signed.
-        _end(previous, start_date, f"Replaced by order {new.uuid}")
+        _end(previous, start_date, _("Replaced by order %(uuid)s") % {"uuid": new.uuid})
         return order_sign(actor=actor, order=new, override_reason=override_reason, as_of=as_of)
 
 
@@ -283,20 +363,20 @@ def order_end(
     """Stop a signed order from ``end_date`` (the last dose day is the day before)."""
     require_patient_here(actor, order.patient, Capability.PRESCRIBE, home_only=True)
     if not reason.strip():
-        raise ValidationFailed("Say why the order ends.", code="required", field="reason")
+        raise ValidationFailed(_("Say why the order ends."), code="required", field="reason")
     with transaction.atomic():
         order = (
             MedicationOrder.objects.select_for_update().select_related("patient").get(pk=order.pk)
         )
         if not order.is_signed:
             raise Conflict(
-                "A draft is not ended; it is simply never signed.", code="order_not_signed"
+                _("A draft is not ended; it is simply never signed."), code="order_not_signed"
             )
         if end_date <= order.start_date or (
             order.end_date is not None and end_date >= order.end_date
         ):
             raise ValidationFailed(
-                "The end date must fall after the start and before any end already set.",
+                _("The end date must fall after the start and before any end already set."),
                 code="invalid_end_date",
                 field="end_date",
             )
@@ -325,9 +405,9 @@ def qtc_record(*, actor: Actor, patient: Patient, measured_on: date, qtc_ms: int
     clinic = require_patient_here(actor, patient, Capability.PRESCRIBE)
     problems = ProblemSet()
     if measured_on > today_at(clinic.tz):
-        problems.add("measured_on", "future_date", "The ECG date cannot be in the future.")
+        problems.add("measured_on", "future_date", _("The ECG date cannot be in the future."))
     if isinstance(qtc_ms, bool) or not isinstance(qtc_ms, int) or not 200 <= qtc_ms <= 800:
-        problems.add("qtc_ms", "implausible", "Enter the QTc in milliseconds (200 to 800).")
+        problems.add("qtc_ms", "implausible", _("Enter the QTc in milliseconds (200 to 800)."))
     problems.raise_if_any()
     with transaction.atomic():
         measurement = QtcMeasurement.objects.create(
@@ -355,4 +435,8 @@ def _order_detail(order: MedicationOrder) -> dict[str, object]:
         "observed": order.observed,
         "start_date": order.start_date,
         "end_date": order.end_date,
+        "last_opioid": order.last_opioid,
+        "last_opioid_use_at": order.last_opioid_use_at,
+        "cows_score": order.cows_score,
+        "naloxone_challenge": order.naloxone_challenge,
     }
