@@ -81,6 +81,9 @@ WEB = {
     "web:dosing_queue": Rule(C.DISPENSE),
     "web:dosing_dispense": Rule(C.DISPENSE, "patient"),
     "web:dosing_sedation": Rule(C.DISPENSE, "patient", post_only=True),
+    # Guest dosing: the home clinic's nurses and prescribers arrange; either may cancel.
+    "web:guest_dosing": Rule(GIVE, "patient"),
+    "web:guest_dosing_cancel": Rule(GIVE, "patient", post_only=True),
     "web:patient_medication": Rule(C.VIEW_CLINICAL, "patient"),
     "web:order_new": Rule(C.PRESCRIBE, "patient"),
     "web:order_sign": Rule(C.PRESCRIBE, "patient"),

@@ -22,6 +22,7 @@ from mooring.accounts.models import Clinic
 from mooring.audit.models import Action, DataCategory
 from mooring.audit.services import record
 from mooring.core.context import Actor
+from mooring.core.time import today_at
 from mooring.inventory.models import InventoryLedgerEntry, StockBottle
 from mooring.inventory.selectors import usable_bottles
 from mooring.medications import rules_bridge
@@ -29,6 +30,7 @@ from mooring.medications.models import (
     DoseAdministration,
     DoseHold,
     DoseKind,
+    GuestDosingArrangement,
     MedicationOrder,
     OrderStatus,
     PrescriberFlag,
@@ -42,6 +44,7 @@ from mooring.medications.selectors import (
     day_facts,
     dose_blocker,
     dosing_queue,
+    guest_arrangements_for,
     guest_note,
 )
 from mooring.patients.models import Patient
@@ -406,6 +409,84 @@ def order_of(patient: Patient, order_uuid: object) -> MedicationOrder:
     return MedicationOrder.objects.select_related("patient", "clinic").get(
         patient=patient, uuid=order_uuid
     )
+
+
+# Guest dosing ---------------------------------------------------------------------------
+
+GUEST_STATUS_LABELS = {
+    "current": _("Current"),
+    "future": _("Arranged"),
+    "past": _("Ended"),
+    "cancelled": _("Cancelled"),
+}
+
+
+@dataclass(frozen=True)
+class GuestRow:
+    """One guest dosing arrangement as the page lists it."""
+
+    arrangement: GuestDosingArrangement
+    status: str
+    # The clinic asking (the home or the host clinic) may cancel it now.
+    cancellable: bool
+
+    @property
+    def label(self) -> str:
+        return str(GUEST_STATUS_LABELS[self.status])
+
+
+@dataclass
+class GuestPage:
+    rows: list[GuestRow]
+    # The home clinic's day: the services judge "past" and "cancel from" by it.
+    today: date
+    # Only the home clinic arranges; the host may only cancel.
+    is_home: bool
+    hosts: list[Clinic]
+    orders: list[MedicationOrder]
+
+
+def guest_page(patient: Patient, clinic: Clinic) -> GuestPage:
+    """A person's guest dosing arrangements and what ``clinic`` may do (three queries).
+
+    ``hosts`` are the program's other clinics; ``orders`` the home clinic's signed observed
+    orders not ended by today, for choosing the one the host gives. The services decide.
+    """
+    home = patient.home_clinic
+    today = today_at(home.tz)
+    rows = []
+    for arrangement in guest_arrangements_for(patient):
+        status = _guest_status(arrangement, today)
+        mine = clinic.pk in (arrangement.home_clinic_id, arrangement.host_clinic_id)
+        rows.append(GuestRow(arrangement, status, mine and status in ("current", "future")))
+    is_home = clinic.pk == home.pk
+    return GuestPage(
+        rows=rows,
+        today=today,
+        is_home=is_home,
+        hosts=list(
+            Clinic.objects.filter(program_id=home.program_id).exclude(pk=home.pk).order_by("name")
+        )
+        if is_home
+        else [],
+        orders=list(
+            MedicationOrder.objects.filter(
+                patient=patient, clinic=home, observed=True, status=OrderStatus.SIGNED
+            )
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+            .order_by("medication", "start_date", "id")
+        )
+        if is_home
+        else [],
+    )
+
+
+def _guest_status(arrangement: GuestDosingArrangement, today: date) -> str:
+    if arrangement.cancelled_at is not None:
+        return "cancelled"
+    if arrangement.end_date <= today:
+        return "past"
+    return "current" if arrangement.start_date <= today else "future"
 
 
 # Stock ----------------------------------------------------------------------------------

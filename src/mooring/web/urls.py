@@ -25,6 +25,13 @@ urlpatterns = [
     path("dosing/", views.dosing_queue, name="dosing_queue"),
     path("dosing/<uuid:patient_uuid>/", views.dosing_dispense, name="dosing_dispense"),
     path("dosing/<uuid:patient_uuid>/sedation/", views.dosing_sedation, name="dosing_sedation"),
+    # Guest dosing (views/guest.py): arrange a period at another clinic, or cancel it.
+    path("patients/<uuid:patient_uuid>/guest-dosing/", views.guest_dosing, name="guest_dosing"),
+    path(
+        "patients/<uuid:patient_uuid>/guest-dosing/<uuid:arrangement_uuid>/cancel/",
+        views.guest_dosing_cancel_view,
+        name="guest_dosing_cancel",
+    ),
     # Take-homes (views/takehomes.py): issue and check in at the window, labels, recalls.
     path(
         "dosing/<uuid:patient_uuid>/takehomes/", views.takehome_issue_view, name="takehome_issue"

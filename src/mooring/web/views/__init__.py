@@ -5,6 +5,7 @@ from mooring.web.views.auth import login_view, logout_view, switch_clinic
 from mooring.web.views.dashboard import dashboard
 from mooring.web.views.dosing import dosing_dispense, dosing_queue, dosing_sedation
 from mooring.web.views.episodes import patient_admit, patient_discharge
+from mooring.web.views.guest import guest_dosing, guest_dosing_cancel_view
 from mooring.web.views.inventory import (
     inventory_adjust,
     inventory_bottle,
@@ -72,6 +73,8 @@ __all__ = [
     "dosing_dispense",
     "dosing_queue",
     "dosing_sedation",
+    "guest_dosing",
+    "guest_dosing_cancel_view",
     "impairment_record_view",
     "injection_give_view",
     "inventory_adjust",
