@@ -180,6 +180,16 @@ def test_ada_s_medication_page_at_harbor_says_why_not_today(login, guest, clock)
     assert "guest at Ridge Clinic" in body.content.decode()
 
 
+def test_the_host_prescriber_s_medication_page_judges_for_the_host(client, guest, clock,
+                                                                   personas, clinics):
+    from tests.conftest import _ridge_prescriber
+
+    client.force_login(_ridge_prescriber(personas, clinics))
+    body = client.get(reverse("web:patient_medication", args=[guest.patient.uuid]))
+    assert body.status_code == 200
+    assert "guest at Ridge Clinic" not in body.content.decode()
+
+
 @pytest.mark.parametrize("guests", [2, 12])
 def test_the_host_queue_page_costs_the_same_queries_with_guests(
     guests, login, signed, make_patient, ben, ridge, ridge_bottle, django_assert_max_num_queries

@@ -71,7 +71,7 @@ def _page(
     today = _today(actor)
     context = {
         "patient": patient,
-        "page": medication_page(patient, today),
+        "page": medication_page(patient, today, clinic=actor.clinic),
         "tabs": list(CLINICAL_TABS.items()),
         "tab": "medication",
         "order_form": OrderForm(initial={"start_date": today}),
