@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from mooring.audit.models import AuditEvent
 from mooring.core.errors import CapabilityDenied, Conflict, NotFoundOrForbidden, ValidationFailed
 from mooring.injections.models import InjectionAdministration
-from mooring.injections.refusals import RuleRefused
+from mooring.medications.rules_bridge import RuleRefused
 from mooring.rules.injectables import INJECTABLE_SPECS, InjectableProduct
 from tests.injections.conftest import TODAY, local
 

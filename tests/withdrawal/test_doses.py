@@ -9,9 +9,9 @@ import pytest
 
 from mooring.audit.models import AuditEvent
 from mooring.core.errors import CapabilityDenied, NotFoundOrForbidden, ValidationFailed
+from mooring.medications.rules_bridge import RuleRefused
 from mooring.rules.profiles import get_profile
 from mooring.withdrawal.models import WithdrawalDose
-from mooring.withdrawal.refusals import RuleRefused
 from mooring.withdrawal.selectors import course_status
 from mooring.withdrawal.services import (
     impairment_record,

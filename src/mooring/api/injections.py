@@ -35,7 +35,6 @@ from mooring.core.context import Actor
 from mooring.core.errors import CapabilityDenied, ValidationFailed
 from mooring.core.time import today_at
 from mooring.injections.models import InjectionAdministration
-from mooring.injections.refusals import RuleRefused
 from mooring.injections.selectors import (
     ScheduleRow,
     injection_history,
@@ -45,6 +44,7 @@ from mooring.injections.selectors import (
 )
 from mooring.injections.services import injection_give
 from mooring.medications.models import MedicationOrder
+from mooring.medications.rules_bridge import RuleRefused
 from mooring.patients.models import Patient
 from mooring.patients.selectors import patient_for
 

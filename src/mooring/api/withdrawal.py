@@ -29,11 +29,11 @@ from mooring.api.schemas_treatment import (
 )
 from mooring.core.time import now, today_at
 from mooring.medications.models import Medication
+from mooring.medications.rules_bridge import RuleRefused
 from mooring.medications.selectors import active_order
 from mooring.patients.models import Patient
 from mooring.patients.selectors import patient_for
 from mooring.withdrawal.models import ImpairmentAssessment, WithdrawalDose
-from mooring.withdrawal.refusals import RuleRefused
 from mooring.withdrawal.selectors import CourseStatus, course_status, withdrawal_doses
 from mooring.withdrawal.services import impairment_record, withdrawal_dose_give
 

@@ -14,21 +14,17 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
-from mooring.accounts import access
-from mooring.accounts.capabilities import Capability
-from mooring.accounts.models import Clinic
 from mooring.audit.models import Action, DataCategory
 from mooring.audit.services import record
 from mooring.core.context import Actor
-from mooring.core.errors import CapabilityDenied, Conflict, ProblemSet, ValidationFailed
+from mooring.core.errors import Conflict, ProblemSet, ValidationFailed
 from mooring.core.time import now
-from mooring.injections import refusals
 from mooring.injections.models import InjectionAdministration
 from mooring.injections.products import MEDICATION_PRODUCTS, PRODUCT_SITES, InjectionProduct
 from mooring.medications import rules_bridge
+from mooring.medications.access import require_giver
 from mooring.medications.models import MedicationOrder
 from mooring.medications.selectors import day_facts, dose_blocker
-from mooring.medications.services._access import require_patient_here
 from mooring.patients.models import Patient
 from mooring.rules.common import Finding, RulesError, Severity
 from mooring.rules.injectables import (
@@ -41,39 +37,6 @@ from mooring.rules.injectables import (
 
 # A tablet's clock a few minutes fast is not an injection "in the future"; more than this is.
 CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
-
-
-def require_giver(actor: Actor, patient: Patient) -> Clinic:
-    """The actor's clinic, once they may see this patient and give medicines there.
-
-    Nurses give (DISPENSE); prescribers may give an injection themselves (PRESCRIBE).
-    """
-    clinic = require_patient_here(actor, patient, Capability.VIEW_CLINICAL)
-    if not (
-        access.can(actor.user, Capability.DISPENSE, clinic.id)
-        or access.can(actor.user, Capability.PRESCRIBE, clinic.id)
-    ):
-        raise CapabilityDenied(
-            "Your role here does not allow giving medicines.", code="capability_denied"
-        )
-    return clinic
-
-
-def allow_or_raise(
-    findings: tuple[Finding, ...], *, actor: Actor, clinic: Clinic, override_reason: str, field: str
-) -> tuple[str, ...]:
-    """Raise unless nothing refuses, or a prescriber overrides every (overridable) refusal."""
-    refused = [f for f in findings if f.severity is Severity.REFUSAL]
-    if not refused:
-        return ()
-    if not override_reason.strip() or not all(f.overridable for f in refused):
-        raise refusals.RuleRefused(findings, field=field)
-    if not access.can(actor.user, Capability.PRESCRIBE, clinic.id):
-        raise CapabilityDenied(
-            "Only a prescriber may override this rule; ask one to give or authorise it.",
-            code="override_needs_prescriber",
-        )
-    return tuple(f.code for f in refused)
 
 
 def series(patient: Patient, product: str) -> tuple[int, date | None, str]:
@@ -239,7 +202,7 @@ def injection_give(
 ) -> InjectionAdministration:
     """Record a long-acting injection of a signed, active order.
 
-    Refusals are :class:`~mooring.injections.refusals.RuleRefused` with one problem per
+    Refusals are :class:`~mooring.medications.rules_bridge.RuleRefused` with one problem per
     refusing rule (``injection.not_yet_due`` overridable by a prescriber's reason;
     ``injection.dose_not_a_strength``, ``injection.dose_not_ordered``,
     ``injection.site_not_for_product``, ``injection.product_expired`` never), or
@@ -279,7 +242,7 @@ def injection_give(
             expiry=expiry,
             service_date=service_date,
         )
-        overridden = allow_or_raise(
+        overridden = rules_bridge.allow_or_raise(
             findings,
             actor=actor,
             clinic=clinic,
@@ -307,7 +270,7 @@ def injection_give(
                     latest=status.latest,
                     timing=str(status.status),
                     protocol_profile=INJECTABLE_SPECS[InjectableProduct(the_product)].preset_id,
-                    rule_findings=[refusals.as_dict(f) for f in findings],
+                    rule_findings=[rules_bridge.finding_as_dict(f) for f in findings],
                     override_reason=override_reason.strip() if overridden else "",
                     override_rule_codes=list(overridden),
                     entered_at=entered_at,

@@ -16,7 +16,7 @@ from mooring.audit.services import record
 from mooring.core.context import Actor
 from mooring.core.errors import ProblemSet, ValidationFailed
 from mooring.core.time import now
-from mooring.injections.services import require_giver
+from mooring.medications.access import require_giver
 from mooring.medications.models import Medication
 from mooring.medications.selectors import active_order
 from mooring.naloxone.models import (

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from mooring.accounts import access
 from mooring.accounts.capabilities import Capability
+from mooring.accounts.models import Clinic
 from mooring.audit.models import Action, DataCategory, Outcome
 from mooring.audit.services import record
 from mooring.core import hooks
 from mooring.core.context import Actor
-from mooring.core.errors import CapabilityDenied, NotFoundOrForbidden
+from mooring.core.errors import CapabilityDenied, NotFoundOrForbidden, ValidationFailed
 from mooring.core.time import today_at
 from mooring.patients.models import Episode, Patient, PregnancyRecord
 
@@ -19,6 +21,32 @@ def access_clinic_ids(patient: Patient) -> set[int]:
     """The clinics whose staff may open this patient's record today."""
     today = today_at(patient.home_clinic.tz)
     return {patient.home_clinic_id} | hooks.extra_patient_clinic_ids(patient, today)
+
+
+def require_patient_here(
+    actor: Actor, patient: Patient, capability: Capability, *, home_only: bool = False
+) -> Clinic:
+    """The actor's clinic, once it may see this patient and the role allows ``capability``.
+
+    The check every write service on a patient starts with (the read funnel is
+    :func:`patient_for`). A patient of another clinic gets the same 404 as a missing one
+    (Sam at Ridge never learns that a Harbor patient exists); a role that sees the patient
+    but may not do this gets 403. ``home_only`` refuses a clinic that sees the patient only
+    for a while (a guest dosing host): orders, for instance, are written at home.
+    """
+    clinic = actor.clinic
+    if clinic is None or actor.user is None:
+        raise ValidationFailed(_("Choose the clinic you are working at."), code="clinic_required")
+    if clinic.id not in access_clinic_ids(patient) or not access.can(
+        actor.user, Capability.VIEW_DEMOGRAPHICS, clinic.id
+    ):
+        raise NotFoundOrForbidden()
+    access.require(actor.user, capability, clinic.id)
+    if home_only and clinic.id != patient.home_clinic_id:
+        raise CapabilityDenied(
+            _("Only the person's home clinic writes their orders."), code="home_clinic_only"
+        )
+    return clinic
 
 
 def patient_for(

@@ -20,10 +20,12 @@ from mooring.audit.services import record
 from mooring.core.context import Actor
 from mooring.core.errors import ProblemSet, ValidationFailed
 from mooring.core.time import now, today_at
+from mooring.medications.access import require_giver
 from mooring.medications.models import Medication, MedicationOrder
+from mooring.medications.rules_bridge import allow_or_raise, finding_as_dict
 from mooring.medications.selectors import active_order, day_facts, dose_blocker
-from mooring.medications.services._access import require_patient_here
 from mooring.patients.models import Patient
+from mooring.patients.selectors import require_patient_here
 from mooring.rules.common import Finding, RulesError, Severity
 from mooring.rules.withdrawal_meds import (
     Vitals,
@@ -39,7 +41,6 @@ from mooring.withdrawal.models import (
     Renal,
     WithdrawalDose,
 )
-from mooring.withdrawal.refusals import allow_or_raise, as_dict, require_giver
 
 CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
 # Plausibility of a typed-in measurement (catches a slip of the keyboard), not a clinical limit.
@@ -132,7 +133,7 @@ def withdrawal_dose_give(
 ) -> WithdrawalDose:
     """Give one dose of a lofexidine or clonidine course after the rules core has judged it.
 
-    Raises :class:`~mooring.withdrawal.refusals.RuleRefused` with one problem per refusing
+    Raises :class:`~mooring.medications.rules_bridge.RuleRefused` with one problem per refusing
     rule (``lofexidine.*``, ``clonidine.*``, ``withdrawal.over_ordered_daily_dose``); those the
     rules mark overridable go ahead when a prescriber gives a reason. Other refusals:
     ``order_not_withdrawal_medicine``, the order's blockers (``order_not_signed``,
@@ -202,7 +203,7 @@ def withdrawal_dose_give(
             hepatic=impairment.hepatic.value,
             renal=impairment.renal.value,
             protocol_profile=check.profile,
-            rule_findings=[as_dict(f) for f in findings],
+            rule_findings=[finding_as_dict(f) for f in findings],
             override_reason=override_reason.strip() if overridden else "",
             override_rule_codes=list(overridden),
             note=note.strip(),

@@ -26,8 +26,8 @@ from mooring.core.errors import CapabilityDenied, Conflict, ProblemSet, Validati
 from mooring.core.time import now, today_at
 from mooring.medications import policy
 from mooring.medications.models import GuestDosingArrangement, MedicationOrder, OrderStatus
-from mooring.medications.services._access import require_patient_here
 from mooring.patients.models import Patient
+from mooring.patients.selectors import require_patient_here
 
 # Who may arrange or cancel: the nurses and prescribers of the clinic.
 _MAY_ARRANGE = (Capability.DISPENSE, Capability.PRESCRIBE)

@@ -28,8 +28,8 @@ from mooring.medications.models import (
     PrescriberFlag,
     SedationAssessment,
 )
-from mooring.medications.services._access import require_patient_here
 from mooring.patients.models import Patient
+from mooring.patients.selectors import require_patient_here
 
 
 def hold_place(

@@ -35,8 +35,8 @@ from mooring.medications.models import (
     Phase,
     QtcMeasurement,
 )
-from mooring.medications.services._access import require_patient_here
 from mooring.patients.models import Patient
+from mooring.patients.selectors import require_patient_here
 
 # Doses are recorded to the hundredth of a milligram; a split must divide the daily dose
 # into amounts a nurse can measure and the ledger can store exactly.

@@ -13,9 +13,9 @@ from mooring.core.context import Actor
 from mooring.core.errors import ValidationFailed
 from mooring.core.time import now
 from mooring.patients.models import Patient
+from mooring.patients.selectors import require_patient_here
 from mooring.rules.profile_settings import TakeHomeCriterion
 from mooring.takehomes.models import TakeHomeCriteriaAssessment
-from mooring.takehomes.services._access import require_patient_here
 
 
 def takehome_assessment_record(

@@ -30,11 +30,10 @@ from mooring.inventory.services import stock_dispense
 from mooring.medications import rules_bridge as medication_rules
 from mooring.medications.models import DoseAdministration, DoseHold, DoseKind, MedicationOrder
 from mooring.medications.selectors import day_facts, dose_blocker
-from mooring.patients.selectors import open_episode
+from mooring.patients.selectors import open_episode, require_patient_here
 from mooring.takehomes import rules_bridge
 from mooring.takehomes.models import TakeHomeBottle, TakeHomeIssue
 from mooring.takehomes.selectors import latest_assessment
-from mooring.takehomes.services._access import require_patient_here
 
 # No 0/O, 1/I/L, 5/S, 2/Z: the code is read aloud and typed from a label.
 CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"

@@ -11,9 +11,9 @@ from mooring.audit.models import Action, DataCategory
 from mooring.audit.services import record
 from mooring.core.context import Actor
 from mooring.core.errors import ValidationFailed
+from mooring.patients.selectors import require_patient_here
 from mooring.takehomes import labels
 from mooring.takehomes.models import TakeHomeBottle
-from mooring.takehomes.services._access import require_patient_here
 
 
 def takehome_labels_print(

@@ -15,6 +15,7 @@ from mooring.core.context import Actor
 from mooring.core.errors import Conflict, ValidationFailed
 from mooring.core.time import now
 from mooring.patients.models import Patient
+from mooring.patients.selectors import require_patient_here
 from mooring.takehomes.models import (
     BottleStatus,
     ConcernKind,
@@ -24,7 +25,6 @@ from mooring.takehomes.models import (
     TakeHomeRecall,
 )
 from mooring.takehomes.selectors import outstanding_bottles
-from mooring.takehomes.services._access import require_patient_here
 from mooring.takehomes.services.returns import raise_concern
 
 

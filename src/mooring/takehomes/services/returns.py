@@ -13,6 +13,7 @@ from mooring.core.context import Actor
 from mooring.core.errors import Conflict, ValidationFailed
 from mooring.core.time import now
 from mooring.patients.models import Patient
+from mooring.patients.selectors import require_patient_here
 from mooring.takehomes.models import (
     BottleStatus,
     ConcernKind,
@@ -22,7 +23,6 @@ from mooring.takehomes.models import (
     TakeHomeRecall,
     TakeHomeReturnCheck,
 )
-from mooring.takehomes.services._access import require_patient_here
 
 
 def takehome_return_check(

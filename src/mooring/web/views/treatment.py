@@ -27,9 +27,9 @@ from mooring.core.context import Actor
 from mooring.core.errors import CapabilityDenied, DomainError
 from mooring.core.time import now, today_at
 from mooring.injections.products import InjectionProduct
-from mooring.injections.refusals import RuleRefused as InjectionRefused
 from mooring.injections.selectors import ScheduleRow, injection_history, injection_schedules
 from mooring.injections.services import injection_give
+from mooring.medications.rules_bridge import RuleRefused
 from mooring.naloxone.selectors import naloxone_status
 from mooring.naloxone.services import naloxone_kit_give, naloxone_offer_record
 from mooring.patients.models import Patient
@@ -53,7 +53,6 @@ from mooring.web.selectors_treatment import (
     withdrawal_settings_history,
 )
 from mooring.web.views.common import PageDenied, add_domain_errors, load_patient, staff_view
-from mooring.withdrawal.refusals import RuleRefused as WithdrawalRefused
 from mooring.withdrawal.selectors import CourseStatus, clonidine_enabled, withdrawal_doses
 from mooring.withdrawal.services import (
     impairment_record,
@@ -104,7 +103,7 @@ def _apply_error(form: forms.Form, error: DomainError, actor: Actor) -> Refusal 
         form.add_error(None, error.message)
         return None
     add_domain_errors(form, error)
-    if isinstance(error, InjectionRefused | WithdrawalRefused):
+    if isinstance(error, RuleRefused):
         return Refusal(error.findings, error.overridable and _can(actor, Capability.PRESCRIBE))
     return None
 
