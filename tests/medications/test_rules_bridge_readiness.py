@@ -315,3 +315,15 @@ def test_a_stricter_profile_changes_the_answer(draft, ada, harbor):
     harbor.save(update_fields=["protocol_profile"])
     signed = order_sign(actor=ada, order=induction(draft, **context))
     assert signed.protocol_profile == "FDA-LABEL"
+
+
+def test_a_last_use_within_the_clock_skew_counts_as_now(draft, ada):
+    order = induction(
+        draft,
+        last_opioid="short_acting",
+        last_opioid_use_at=NOW + timedelta(minutes=2),
+        cows_score=COWS_START,
+    )
+    with pytest.raises(RuleRefused) as caught:
+        order_sign(actor=ada, order=order)
+    assert {p.code for p in caught.value.problems} == {"buprenorphine.wait_not_met"}

@@ -320,7 +320,8 @@ def _buprenorphine_readiness(
     overridable, e.g. for a low-dose start), and the COWS score is still judged.
     """
     start, _end = local_day_bounds(order.start_date, order.clinic.tz)
-    moment = max(at, start)
+    # A last use recorded a minute "ahead" (a fast device clock) counts as now.
+    moment = max(at, start, order.last_opioid_use_at or at)
     if order.last_opioid == LastOpioid.BUPRENORPHINE:
         return ()
     if not order.last_opioid or order.last_opioid_use_at is None:
