@@ -143,6 +143,16 @@ API = {
     ("GET", "/api/v1/patients/{patient_uuid}/naloxone"): Rule(C.VIEW_CLINICAL, "patient"),
     ("POST", "/api/v1/patients/{patient_uuid}/naloxone/kits"): Rule(GIVE, "patient"),
     ("POST", "/api/v1/patients/{patient_uuid}/naloxone/offers"): Rule(GIVE, "patient"),
+    # Take-homes: nurses hand over, print, check in and record recalls; prescribers assess
+    # and recall; anyone clinical reads a person's take-homes; the worklist is for either.
+    ("GET", "/api/v1/patients/{patient_uuid}/takehomes"): Rule(C.VIEW_CLINICAL, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/takehomes/assessments"): Rule(C.PRESCRIBE, "patient"),
+    ("POST", "/api/v1/orders/{order_uuid}/takehomes"): Rule(C.DISPENSE, "patient"),
+    ("GET", "/api/v1/takehomes/labels"): Rule(C.DISPENSE),
+    ("POST", "/api/v1/takehomes/bottles/{bottle_uuid}/return"): Rule(C.DISPENSE, "patient"),
+    ("POST", "/api/v1/patients/{patient_uuid}/takehomes/recalls"): Rule(C.PRESCRIBE, "patient"),
+    ("POST", "/api/v1/takehomes/recalls/{recall_uuid}/outcome"): Rule(C.DISPENSE, "patient"),
+    ("GET", "/api/v1/takehomes/worklist"): Rule((C.DISPENSE, C.PRESCRIBE)),
 }
 
 # Routes that are not views of ours (the admin is tested in tests/core/test_security.py).

@@ -35,6 +35,14 @@ PATHS = {
     "/api/v1/patients/{patient_uuid}/naloxone": {"get"},
     "/api/v1/patients/{patient_uuid}/naloxone/kits": {"post"},
     "/api/v1/patients/{patient_uuid}/naloxone/offers": {"post"},
+    "/api/v1/patients/{patient_uuid}/takehomes": {"get"},
+    "/api/v1/patients/{patient_uuid}/takehomes/assessments": {"post"},
+    "/api/v1/orders/{order_uuid}/takehomes": {"post"},
+    "/api/v1/takehomes/labels": {"get"},
+    "/api/v1/takehomes/bottles/{bottle_uuid}/return": {"post"},
+    "/api/v1/patients/{patient_uuid}/takehomes/recalls": {"post"},
+    "/api/v1/takehomes/recalls/{recall_uuid}/outcome": {"post"},
+    "/api/v1/takehomes/worklist": {"get"},
 }
 
 

@@ -19,6 +19,7 @@ from mooring.api import (
     medications,
     naloxone,
     patients,
+    takehomes,
     withdrawal,
 )
 from mooring.api.auth import SessionAuth, TokenAuth
@@ -97,3 +98,4 @@ api.add_router("/inventory", inventory.router)
 api.add_router("", injections.router)
 api.add_router("", withdrawal.router)
 api.add_router("", naloxone.router)
+api.add_router("", takehomes.router)
