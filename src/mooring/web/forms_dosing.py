@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from mooring.accounts.models import Clinic, User
 from mooring.inventory.models import Product, StockBottle
-from mooring.medications.models import DoseForm, Medication, Phase
+from mooring.medications.models import (
+    COWS_RANGE,
+    DoseForm,
+    LastOpioid,
+    Medication,
+    MedicationOrder,
+    NaloxoneChallenge,
+    Phase,
+)
 from mooring.medications.services import OrderDraft
 from mooring.web.forms import DateInput, StaffForm, _choices
 
@@ -102,7 +110,127 @@ class SedationForm(StaffForm):
 # The medication page ---------------------------------------------------------------------
 
 
-class OrderForm(StaffForm):
+# What a start needs to know: shown on the new-order and change forms as "About the start".
+START_FIELDS = ("last_opioid", "last_opioid_use_at", "cows_score", "naloxone_challenge")
+
+
+def clinic_time(naive: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
+    """Wall-clock time in the clinic's zone as an aware datetime, DST-safe.
+
+    A time the clocks skipped (spring forward) did not happen: ``ValueError``. A time the
+    clocks showed twice (fall back) is read as the later of the two, which counts fewer
+    hours since it: the conservative reading for a wait before a first dose. The result is
+    in UTC (an aware time "in the fold" never compares equal across zones, PEP 495).
+    """
+    naive = naive.replace(tzinfo=None)
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first.astimezone(UTC)
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise ValueError("skipped by a daylight-saving change")
+    return second.astimezone(UTC)
+
+
+class ClinicDateTimeField(forms.Field):
+    """A ``datetime-local`` input read in the clinic's time zone (never the server's)."""
+
+    widget = DateTimeLocalInput
+    input_formats = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+    default_error_messages = {
+        "invalid": _("Enter a date and time."),
+        "skipped": _(
+            "%(time)s did not happen in %(zone)s: the clocks went forward. Enter the time "
+            "the clock showed after the change."
+        ),
+    }
+
+    def __init__(self, *, tz: zoneinfo.ZoneInfo | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.tz = tz or zoneinfo.ZoneInfo("UTC")
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(self.tz).replace(tzinfo=None)
+        return value
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                return value
+            naive = value
+        else:
+            naive = self._parse(str(value).strip())
+        try:
+            return clinic_time(naive, self.tz)
+        except ValueError:
+            raise forms.ValidationError(
+                self.error_messages["skipped"],
+                code="skipped",
+                params={"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": self.tz.key},
+            ) from None
+
+    def _parse(self, text: str) -> datetime:
+        for pattern in self.input_formats:
+            try:
+                return datetime.strptime(text, pattern)  # noqa: DTZ007 (clinic wall clock)
+            except ValueError:
+                continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StartContextForm(StaffForm):
+    """The "About the start" fieldset: the last opioid use, COWS and the naloxone challenge.
+
+    The form only parses; the services say when they are required (a naltrexone start, a
+    buprenorphine induction) and put the rules' refusals on these fields.
+    """
+
+    last_opioid = forms.ChoiceField(
+        label=_("Last opioid used"),
+        choices=_choices(LastOpioid, _("Not recorded")),
+        required=False,
+    )
+    last_opioid_use_at = ClinicDateTimeField(label=_("Date and time of last use"), required=False)
+    cows_score = forms.IntegerField(
+        label=_("Latest COWS score"),
+        min_value=COWS_RANGE[0],
+        max_value=COWS_RANGE[1],
+        required=False,
+        help_text=_("The Clinical Opiate Withdrawal Scale total, 0 to 48."),
+    )
+    naloxone_challenge = forms.ChoiceField(
+        label=_("Naloxone challenge"),
+        choices=[("", _("Not done")), *NaloxoneChallenge.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, tz: zoneinfo.ZoneInfo, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.tz = tz
+        when = self.fields["last_opioid_use_at"]
+        assert isinstance(when, ClinicDateTimeField)
+        when.tz = tz
+        when.help_text = _("Clinic time (%(zone)s), as the person reports it.") % {"zone": tz.key}
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in START_FIELDS]
+
+    def start_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in START_FIELDS]
+
+    def start_context(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "last_opioid": data["last_opioid"],
+            "last_opioid_use_at": data["last_opioid_use_at"],
+            "cows_score": data["cows_score"],
+            "naloxone_challenge": data["naloxone_challenge"],
+        }
+
+
+class OrderForm(StartContextForm):
     medication = forms.ChoiceField(
         label=_("Medication"), choices=_choices(Medication, _("Choose…")), initial="methadone"
     )
@@ -123,8 +251,42 @@ class OrderForm(StaffForm):
         help_text=_("Leave empty for an open-ended order."),
     )
 
+    field_order = [
+        "medication",
+        "form",
+        "phase",
+        "daily_dose_mg",
+        "split",
+        "observed",
+        "start_date",
+        "end_date",
+        *START_FIELDS,
+    ]
+
+    @classmethod
+    def data_of(cls, order: MedicationOrder, tz: zoneinfo.ZoneInfo) -> dict[str, str]:
+        """An order as posted form data (to offer a refused draft back for correction)."""
+        used_at = order.last_opioid_use_at
+        return {
+            "medication": order.medication,
+            "form": order.form,
+            "phase": order.phase,
+            "daily_dose_mg": f"{order.daily_dose_mg.normalize():f}",
+            "split": str(order.split),
+            **({"observed": "on"} if order.observed else {}),
+            "start_date": order.start_date.isoformat(),
+            "end_date": order.end_date.isoformat() if order.end_date else "",
+            "last_opioid": order.last_opioid,
+            "last_opioid_use_at": (
+                used_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M") if used_at else ""
+            ),
+            "cows_score": "" if order.cows_score is None else str(order.cows_score),
+            "naloxone_challenge": order.naloxone_challenge,
+        }
+
     def draft(self) -> OrderDraft:
         data = self.cleaned_data
+        context = self.start_context()
         return OrderDraft(
             medication=data["medication"],
             form=data["form"],
@@ -134,6 +296,7 @@ class OrderForm(StaffForm):
             observed=data["observed"],
             start_date=data["start_date"],
             end_date=data["end_date"],
+            **context,
         )
 
 
@@ -146,11 +309,38 @@ class OverrideForm(StaffForm):
     )
 
 
-class ChangeForm(OverrideForm):
+class ChangeForm(StartContextForm, OverrideForm):
+    """A change; the start fields come filled in from the current order, a blank keeps it."""
+
     start_date = forms.DateField(label=_("Change from"), widget=DateInput())
     daily_dose_mg = forms.DecimalField(label=_("New daily dose (mg)"), **MG)
     split = forms.IntegerField(label=_("Administrations per day"), min_value=1, max_value=4)
     phase = forms.ChoiceField(label=_("Phase"), choices=_choices(Phase))
+
+    field_order = ["start_date", "daily_dose_mg", "split", "phase", *START_FIELDS]
+
+    @staticmethod
+    def initial_of(order: MedicationOrder, start: date) -> dict[str, Any]:
+        return {
+            "start_date": start,
+            "daily_dose_mg": order.daily_dose_mg,
+            "split": order.split,
+            "phase": order.phase,
+            "last_opioid": order.last_opioid,
+            "last_opioid_use_at": order.last_opioid_use_at,
+            "cows_score": order.cows_score,
+            "naloxone_challenge": order.naloxone_challenge,
+        }
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [f for f in super().main_fields() if f.name != "override_reason"]
+
+    def start_context(self) -> dict[str, Any]:
+        """What changes; a blank carries the current order's value over (``None``)."""
+        return {
+            name: None if value in ("", None) else value
+            for name, value in super().start_context().items()
+        }
 
 
 class EndForm(StaffForm):

@@ -3,10 +3,17 @@
 Anyone with clinical access reads the page; only a prescriber (PRESCRIBE) writes. Signing
 asks the rules core through ``order_sign``: refusals and cautions are shown with their rule,
 profile and sources, and a refusal the rule lets a prescriber override asks for a reason.
+
+The new-order and change forms carry "About the start" (the last opioid and when it was
+last used, in the current clinic's time zone; the COWS score; the naloxone challenge). A
+refusal about one of those (``last_opioid_use_at``, ``cows_score`` ...) is shown beside it:
+on the change form itself, and for a new order on the sign page, which offers the refused
+draft back as a form to correct (a new draft) beside the override with a reason.
 """
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from mooring.accounts.capabilities import Capability
 from mooring.core.context import Actor
-from mooring.core.errors import DomainError
+from mooring.core.errors import DomainError, ValidationFailed
 from mooring.core.time import today_at
 from mooring.medications.models import DoseHold, MedicationOrder, PrescriberFlag
 from mooring.medications.rules_bridge import RuleRefused
@@ -50,8 +57,21 @@ from mooring.web.views.patients import CLINICAL_TABS
 
 
 def _today(actor: Actor) -> Any:
+    return today_at(_tz(actor))
+
+
+def _tz(actor: Actor) -> zoneinfo.ZoneInfo:
+    """The current clinic's zone: the start fields' wall-clock times are read in it."""
     assert actor.clinic is not None
-    return today_at(actor.clinic.tz)
+    return actor.clinic.tz
+
+
+def _beside_fields(form: Any, error: DomainError) -> None:
+    """Put a refusal's problems beside the fields they are about (the table keeps them all)."""
+    if isinstance(error, ValidationFailed):
+        for problem in error.problems:
+            if problem.field in form.fields:
+                form.add_error(problem.field, problem.message)
 
 
 def _patient(actor: Actor, patient_uuid: object, purpose: str) -> Patient:
@@ -74,7 +94,7 @@ def _page(
         "page": medication_page(patient, today, clinic=actor.clinic),
         "tabs": list(CLINICAL_TABS.items()),
         "tab": "medication",
-        "order_form": OrderForm(initial={"start_date": today}),
+        "order_form": OrderForm(initial={"start_date": today}, tz=_tz(actor)),
         "qtc_form": QtcForm(initial={"measured_on": today}),
         "hold_form": HoldForm(initial={"starts_on": today}),
         **forms,
@@ -100,7 +120,7 @@ def order_new(request: HttpRequest, patient_uuid: object) -> HttpResponse:
     """Draft an order and try to sign it; a refusal leaves the draft to sign with a reason."""
     actor = actor_from(request)
     patient = _patient(actor, patient_uuid, "order_new")
-    form = OrderForm(posted(request))
+    form = OrderForm(posted(request), tz=_tz(actor))
     if request.method != "POST" or not form.is_valid():
         return _page(request, actor, patient, status=422 if form.errors else 200, order_form=form)
     try:
@@ -108,7 +128,7 @@ def order_new(request: HttpRequest, patient_uuid: object) -> HttpResponse:
     except DomainError as error:
         add_domain_errors(form, error)
         return _page(request, actor, patient, status=422, order_form=form)
-    return _sign(request, actor, patient, draft, OverrideForm(), first=True)
+    return _sign(request, actor, patient, draft, OverrideForm(), correction=form)
 
 
 @staff_view(Capability.PRESCRIBE)
@@ -133,8 +153,13 @@ def _sign(
     order: MedicationOrder,
     form: OverrideForm,
     *,
-    first: bool = False,
+    correction: OrderForm | None = None,
 ) -> HttpResponse:
+    """Sign ``order``; on a refusal, the sign page with the draft offered back to correct.
+
+    ``correction`` is the new-order form just posted (its draft was saved, not signed);
+    from the sign page itself the draft's own values fill it.
+    """
     reason = form.cleaned_data.get("override_reason", "") if form.is_bound else ""
     try:
         order = order_sign(actor=actor, order=order, override_reason=reason)
@@ -146,9 +171,14 @@ def _sign(
             "order": order,
             "form": form,
             "refusal": error,
-            "saved_as_draft": first,
+            "saved_as_draft": correction is not None,
             **_findings(error),
         }
+        if isinstance(error, RuleRefused):
+            fix = correction or OrderForm(OrderForm.data_of(order, _tz(actor)), tz=_tz(actor))
+            if fix.is_valid():
+                _beside_fields(fix, error)
+                context["correction"] = fix
         return render(request, "web/orders/sign.html", context, status=422)
     messages.success(request, _("Signed the order: %(order)s.") % {"order": _describe(order)})
     return redirect("web:patient_medication", patient_uuid=patient.uuid)
@@ -170,13 +200,7 @@ def order_change_view(
     patient = _patient(actor, patient_uuid, "order_change")
     order = _order(patient, order_uuid)
     form = ChangeForm(
-        posted(request),
-        initial={
-            "start_date": _today(actor),
-            "daily_dose_mg": order.daily_dose_mg,
-            "split": order.split,
-            "phase": order.phase,
-        },
+        posted(request), initial=ChangeForm.initial_of(order, _today(actor)), tz=_tz(actor)
     )
     context: dict[str, Any] = {"patient": patient, "order": order, "form": form, "findings": ()}
     if request.method == "POST" and form.is_valid():
@@ -190,9 +214,12 @@ def order_change_view(
                 split=data["split"],
                 phase=data["phase"],
                 override_reason=data["override_reason"],
+                **form.start_context(),
             )
         except DomainError as error:
-            if not isinstance(error, RuleRefused):
+            if isinstance(error, RuleRefused):
+                _beside_fields(form, error)
+            else:
                 add_domain_errors(form, error)
             context.update(refusal=error, **_findings(error))
         else:
