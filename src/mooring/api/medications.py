@@ -87,6 +87,10 @@ def order_out(order: MedicationOrder) -> dict[str, Any]:
         "override_rule_codes": order.override_rule_codes,
         "supersedes": order.supersedes.uuid if order.supersedes else None,
         "end_reason": order.end_reason,
+        "last_opioid": order.last_opioid or None,
+        "last_opioid_use_at": order.last_opioid_use_at,
+        "cows_score": order.cows_score,
+        "naloxone_challenge": order.naloxone_challenge or None,
     }
 
 
@@ -212,6 +216,7 @@ def order_create(request: HttpRequest, patient_uuid: UUID, payload: OrderCreate)
     patient = patient_for(
         actor, patient_uuid, Capability.VIEW_CLINICAL, purpose="order_draft", audit=False
     )
+    context = payload.start_context()
     data = OrderDraft(
         medication=payload.medication.value,
         form=payload.form.value,
@@ -221,6 +226,10 @@ def order_create(request: HttpRequest, patient_uuid: UUID, payload: OrderCreate)
         split=payload.split,
         observed=payload.observed,
         end_date=payload.end_date,
+        last_opioid=context["last_opioid"] or "",
+        last_opioid_use_at=context["last_opioid_use_at"],
+        cows_score=context["cows_score"],
+        naloxone_challenge=context["naloxone_challenge"] or "",
     )
     order = order_draft(actor=actor, patient=patient, data=data)
     return Status(201, order_out(_reloaded(order)))
@@ -265,6 +274,7 @@ def order_change_endpoint(
             observed=payload.observed,
             end_date=payload.end_date,
             override_reason=payload.override_reason,
+            **payload.start_context(),
         )
     except RuleRefused as refused:
         return _rule_refused(request, refused)

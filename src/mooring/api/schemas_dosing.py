@@ -18,9 +18,12 @@ from pydantic_core import PydanticCustomError
 
 from mooring.api.schemas import ClinicRef, Input, IsoDate, StaffRef, _choices
 from mooring.medications.models import (
+    COWS_RANGE,
     DoseForm,
     DoseKind,
+    LastOpioid,
     Medication,
+    NaloxoneChallenge,
     OrderStatus,
     Phase,
 )
@@ -50,7 +53,43 @@ AwareDateTime = Annotated[datetime, AfterValidator(_aware)]
 # --- orders --------------------------------------------------------------------------------
 
 
-class OrderCreate(Input):
+class StartContext(Input):
+    """What a start needs to know: required to sign a naltrexone start or a buprenorphine
+    induction (else ``naltrexone.last_use_unknown`` / ``buprenorphine.last_use_unknown``,
+    overridable with a reason). The COWS range is checked by the service (``out_of_range``).
+    """
+
+    last_opioid: LastOpioid | None = Field(
+        None, description="The kind of the last opioid used: " + _choices(LastOpioid)
+    )
+    last_opioid_use_at: AwareDateTime | None = Field(
+        None,
+        description="When it was last used, with offset (e.g. 2026-03-01T19:00:00-05:00); "
+        "give it with `last_opioid`.",
+    )
+    cows_score: StrictInt | None = Field(
+        None,
+        description="The latest COWS total; a buprenorphine induction needs it.",
+        json_schema_extra={"minimum": COWS_RANGE[0], "maximum": COWS_RANGE[1]},
+    )
+    naloxone_challenge: NaloxoneChallenge | None = Field(
+        None,
+        description="A naloxone challenge before naltrexone, if done: "
+        + _choices(NaloxoneChallenge),
+    )
+
+    def start_context(self) -> dict[str, Any]:
+        return {
+            "last_opioid": self.last_opioid.value if self.last_opioid else None,
+            "last_opioid_use_at": self.last_opioid_use_at,
+            "cows_score": self.cows_score,
+            "naloxone_challenge": (
+                self.naloxone_challenge.value if self.naloxone_challenge else None
+            ),
+        }
+
+
+class OrderCreate(StartContext):
     """A draft order for the patient at the acting clinic; signing is a separate step."""
 
     medication: Medication = Field(description=_choices(Medication))
@@ -72,8 +111,9 @@ class OrderSign(Input):
     )
 
 
-class OrderChange(Input):
-    """A new order replacing the current one from ``start_date``; omitted fields carry over."""
+class OrderChange(StartContext):
+    """A new order replacing the current one from ``start_date``; omitted fields carry over
+    (the start fields too)."""
 
     start_date: IsoDate
     daily_dose_mg: Amount | None = None
@@ -121,6 +161,10 @@ class OrderOut(Schema):
     override_rule_codes: list[str]
     supersedes: UUID | None
     end_reason: str
+    last_opioid: LastOpioid | None
+    last_opioid_use_at: datetime | None
+    cows_score: int | None
+    naloxone_challenge: NaloxoneChallenge | None
 
 
 class OrderList(Schema):
