@@ -40,33 +40,41 @@ def record(
     detail: dict[str, Any] | None = None,
     clinic: Any = None,
 ) -> AuditEvent:
-    """Append one event. Best called last in the service so the chain lock is held briefly."""
-    with transaction.atomic():
+    """Append one event. Best called last in the service so the chain lock is held briefly.
+
+    Everything that does not depend on the previous event is prepared before the lock is
+    taken; under it there are two statements (read the last hash, insert) and the hash. The
+    lock is released when the caller's transaction commits, so nothing slow should follow
+    this call. No savepoint of its own: if the event cannot be written, the change it
+    describes is rolled back with it.
+    """
+    user = actor.user if actor.user is not None and actor.user.pk else None
+    event = AuditEvent(
+        actor=user,
+        actor_username=user.get_username() if user else "",
+        role=actor.role_label,
+        clinic=clinic if clinic is not None else actor.clinic,
+        patient=patient,
+        action=str(action),
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        data_category=str(data_category),
+        source_address=actor.source_address,
+        user_agent=actor.user_agent[:300],
+        channel=actor.channel,
+        outcome=str(outcome),
+        # Round-trip through JSON so the hash covers exactly what the database stores.
+        detail=json.loads(json.dumps(detail or {}, default=str)),
+    )
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        user = actor.user if actor.user is not None and actor.user.pk else None
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor=user,
-            actor_username=user.get_username() if user else "",
-            role=actor.role_label,
-            clinic=clinic if clinic is not None else actor.clinic,
-            patient=patient,
-            action=str(action),
-            object_type=object_type,
-            object_id=str(object_id)[:64],
-            data_category=str(data_category),
-            source_address=actor.source_address,
-            user_agent=actor.user_agent[:300],
-            channel=actor.channel,
-            outcome=str(outcome),
-            # Round-trip through JSON so the hash covers exactly what the database stores.
-            detail=json.loads(json.dumps(detail or {}, default=str)),
-            previous_hash=previous or GENESIS,
-        )
+        # Stamped under the lock, so the times follow the chain's order.
+        event.occurred_at = timezone.now()
+        event.previous_hash = previous or GENESIS
         fields = {name: getattr(event, name) for name in CHAINED_FIELDS}
         event.hash = event_hash(event.previous_hash, fields)
-        event.save()
+        event.save(force_insert=True)
         return event
 
 

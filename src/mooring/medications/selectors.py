@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -29,6 +31,7 @@ from mooring.medications.models import (
     DoseHold,
     DoseKind,
     GuestDosingArrangement,
+    Medication,
     MedicationOrder,
     MissedDoseReview,
     OrderStatus,
@@ -93,6 +96,8 @@ class DayFacts:
     dosed_elsewhere: str = ""
     # A take-home dose of the same medication is out with the person for that day.
     take_home: bool = False
+    # Asked for one administration index (``day_facts(index=)``): already given, observed.
+    index_given: bool = False
 
 
 def dose_blocker(
@@ -139,54 +144,138 @@ def dose_blocker(
     return None, advice
 
 
-def active_holds(patient_ids: list[int], on: date) -> QuerySet[DoseHold]:
-    return (
-        DoseHold.objects.filter(
-            patient_id__in=patient_ids, starts_on__lte=on, released_at__isnull=True
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
-        .order_by("starts_on", "id")
+def active_holds_on(on: date) -> QuerySet[DoseHold]:
+    """Holds in force on ``on`` (everyone's)."""
+    return DoseHold.objects.filter(starts_on__lte=on, released_at__isnull=True).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
     )
+
+
+def active_holds(patient_ids: list[int], on: date) -> QuerySet[DoseHold]:
+    return active_holds_on(on).filter(patient_id__in=patient_ids).order_by("starts_on", "id")
 
 
 def day_facts(
-    order: MedicationOrder, service_date: date, *, clinic: Clinic | None = None
+    order: MedicationOrder,
+    service_date: date,
+    *,
+    clinic: Clinic | None = None,
+    index: int | None = None,
+    holds: Sequence[DoseHold] | None = None,
 ) -> DayFacts:
-    """The facts for one order (a handful of queries; the queue loads them in bulk).
+    """The facts for one order: one query, plus one for holds or sedation only when present.
 
     ``clinic`` is the clinic that would give the dose (default: the order's own clinic);
     a guest dosing arrangement and another clinic's dose that day are judged against it.
+    With ``index``, :attr:`DayFacts.index_given` says whether that administration was
+    already given (observed) that day. ``holds``: the person's holds in force that day, when
+    the caller has them already (a page listing them), so they are not read twice. The same
+    annotations as :func:`dosing_queue`, so the window, the queue and the service read the
+    facts one way.
     """
-    ids = [order.patient_id]
     here = clinic.pk if clinic is not None else order.clinic_id
-    arrangement = active_guest_arrangement(order.patient_id, service_date)
-    away = None
-    if arrangement is not None and arrangement.host_clinic_id != here:
-        away = _note(arrangement, "away")
-    elsewhere = (
-        DoseAdministration.objects.filter(
-            patient_id=order.patient_id, service_date=service_date, kind=DoseKind.OBSERVED
+    columns = fact_columns(service_date, here)
+    if index is not None:
+        columns["index_given"] = Exists(
+            DoseAdministration.objects.filter(
+                order=OuterRef("pk"),
+                service_date=service_date,
+                administration_index=index,
+                kind=DoseKind.OBSERVED,
+            )
         )
-        .exclude(clinic_id=here)
-        .values_list("clinic__name", flat=True)
-        .first()
-    )
-    return DayFacts(
-        holds=tuple(active_holds(ids, service_date)),
-        sedation=tuple(
+    row = MedicationOrder.objects.filter(pk=order.pk).values(**columns).get()
+    if holds is not None:
+        found = tuple(holds)
+    elif row["held"]:
+        found = tuple(active_holds([order.patient_id], service_date))
+    else:
+        found = ()
+    sedation = (
+        tuple(
             SedationAssessment.objects.filter(
                 patient_id=order.patient_id, service_date=service_date
             )
+        )
+        if row["sedated"]
+        else ()
+    )
+    guest = None
+    if row["guest_id"] is not None:
+        arrangement = GuestDosingArrangement.objects.select_related(
+            "home_clinic", "host_clinic"
+        ).get(pk=row["guest_id"])
+        guest = _note(arrangement, "guest" if arrangement.host_clinic_id == here else "away")
+    return _facts(row, found, sedation, guest, index_given=bool(row.get("index_given")))
+
+
+def fact_columns(service_date: date, here: int) -> dict[str, Any]:
+    """Annotations on :class:`MedicationOrder` for its person's day at clinic ``here``.
+
+    Each is a correlated subquery on an indexed column, so a whole queue costs one query:
+    the guest arrangement in force (its id), a take-home dose of the medication out for the
+    day, another clinic's observed dose that day (its name), the last methadone day before
+    (walking the (patient, service_date) index backwards: one row, not the whole history),
+    a missed-dose review of the order, and whether any hold or sedation assessment exists
+    (the rows themselves are fetched only for the few who have one).
+    """
+    arrangement = (
+        _active_arrangements(service_date)
+        .filter(patient=OuterRef("patient"))
+        .order_by("start_date", "id")
+    )
+    return {
+        "guest_id": Subquery(arrangement.values("id")[:1]),
+        "take_home_today": Exists(
+            take_home_doses(service_date).filter(
+                patient=OuterRef("patient"), order__medication=OuterRef("medication")
+            )
         ),
-        last_methadone_dose=rules_bridge.last_methadone_dose_dates(ids, service_date).get(
-            order.patient_id
+        "dosed_elsewhere": Subquery(
+            DoseAdministration.objects.filter(
+                patient=OuterRef("patient"), service_date=service_date, kind=DoseKind.OBSERVED
+            )
+            .exclude(clinic_id=here)
+            .values("clinic__name")[:1]
         ),
-        reviewed=MissedDoseReview.objects.filter(order=order, service_date=service_date).exists(),
-        away=away,
-        dosed_elsewhere=elsewhere or "",
-        take_home=take_home_doses(service_date)
-        .filter(patient_id=order.patient_id, order__medication=order.medication)
-        .exists(),
+        "last_methadone_dose": Subquery(
+            DoseAdministration.objects.filter(
+                patient=OuterRef("patient"),
+                order__medication=Medication.METHADONE,
+                service_date__lt=service_date,
+            )
+            .order_by("-service_date")
+            .values("service_date")[:1]
+        ),
+        "reviewed": Exists(
+            MissedDoseReview.objects.filter(order=OuterRef("pk"), service_date=service_date)
+        ),
+        "held": Exists(active_holds_on(service_date).filter(patient=OuterRef("patient"))),
+        "sedated": Exists(
+            SedationAssessment.objects.filter(
+                patient=OuterRef("patient"), service_date=service_date
+            )
+        ),
+    }
+
+
+def _facts(
+    row: dict[str, Any],
+    holds: tuple[DoseHold, ...],
+    sedation: tuple[SedationAssessment, ...],
+    guest: GuestNote | None,
+    *,
+    index_given: bool = False,
+) -> DayFacts:
+    return DayFacts(
+        holds=holds,
+        sedation=sedation,
+        last_methadone_dose=row["last_methadone_dose"],
+        reviewed=row["reviewed"],
+        away=guest if guest is not None and not guest.is_guest else None,
+        dosed_elsewhere=row["dosed_elsewhere"] or "",
+        take_home=row["take_home_today"],
+        index_given=index_given,
     )
 
 
@@ -240,10 +329,11 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
     for a missed-dose review. Guests dosed here under their home clinic's order are
     included (``entry.is_guest``); people of this clinic dosed at a guest host clinic are
     marked as dosing elsewhere, and people holding a take-home dose for the day as
-    ``take_home_issued_for_today``. Six queries whatever the number of people or guests.
+    ``take_home_issued_for_today``. Two queries (the orders with their day's facts, and
+    today's doses), plus one each for guest arrangements, holds and sedation assessments
+    only when someone in the queue has one: never more than five, whatever the length.
     """
     guests_here = _active_arrangements(service_date).filter(host_clinic=clinic)
-    arrangement = _active_arrangements(service_date).filter(patient=OuterRef("patient"))
     orders = list(
         MedicationOrder.objects.filter(
             observed=True,
@@ -257,82 +347,47 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
                 guests_here.filter(patient=OuterRef("patient"), home_clinic=OuterRef("clinic"))
             )
         )
-        .annotate(
-            guest_uuid=Subquery(arrangement.values("uuid")[:1]),
-            guest_host_id=Subquery(arrangement.values("host_clinic_id")[:1]),
-            guest_host_name=Subquery(arrangement.values("host_clinic__name")[:1]),
-            guest_home_name=Subquery(arrangement.values("home_clinic__name")[:1]),
-            guest_end=Subquery(arrangement.values("end_date")[:1]),
-            take_home_today=Exists(
-                take_home_doses(service_date).filter(
-                    patient=OuterRef("patient"), order__medication=OuterRef("medication")
-                )
-            ),
-            dosed_elsewhere=Subquery(
-                DoseAdministration.objects.filter(
-                    patient=OuterRef("patient"),
-                    service_date=service_date,
-                    kind=DoseKind.OBSERVED,
-                )
-                .exclude(clinic=clinic)
-                .values("clinic__name")[:1]
-            ),
-        )
+        .annotate(**fact_columns(service_date, clinic.pk))
         .select_related("patient", "prescriber")
         .order_by("patient__legal_family_name", "patient__legal_given_name", "id")
     )
-    patient_ids = sorted({o.patient_id for o in orders})
-    order_ids = [o.pk for o in orders]
     doses: dict[int, list[DoseAdministration]] = defaultdict(list)
-    for dose in DoseAdministration.objects.filter(
-        order_id__in=order_ids, service_date=service_date, kind=DoseKind.OBSERVED
-    ).order_by("administration_index"):
-        doses[dose.order_id].append(dose)
+    if orders:
+        for dose in DoseAdministration.objects.filter(
+            order_id__in=[o.pk for o in orders], service_date=service_date, kind=DoseKind.OBSERVED
+        ).order_by("administration_index"):
+            doses[dose.order_id].append(dose)
+    facts = [order.__dict__ for order in orders]
     holds: dict[int, list[DoseHold]] = defaultdict(list)
-    for hold in active_holds(patient_ids, service_date):
-        holds[hold.patient_id].append(hold)
+    held = [o.patient_id for o, row in zip(orders, facts, strict=True) if row["held"]]
+    if held:
+        for hold in active_holds(held, service_date):
+            holds[hold.patient_id].append(hold)
     sedated: dict[int, list[SedationAssessment]] = defaultdict(list)
-    for assessment in SedationAssessment.objects.filter(
-        patient_id__in=patient_ids, service_date=service_date
-    ):
-        sedated[assessment.patient_id].append(assessment)
-    last_doses = rules_bridge.last_methadone_dose_dates(patient_ids, service_date)
-    reviewed = set(
-        MissedDoseReview.objects.filter(
-            order_id__in=order_ids, service_date=service_date
-        ).values_list("order_id", flat=True)
-    )
+    assessed = [o.patient_id for o, row in zip(orders, facts, strict=True) if row["sedated"]]
+    if assessed:
+        for assessment in SedationAssessment.objects.filter(
+            patient_id__in=assessed, service_date=service_date
+        ):
+            sedated[assessment.patient_id].append(assessment)
+    notes: dict[int, GuestNote] = {}
+    guest_ids = {row["guest_id"] for row in facts if row["guest_id"] is not None}
+    if guest_ids:
+        for arrangement in GuestDosingArrangement.objects.filter(pk__in=guest_ids).select_related(
+            "home_clinic", "host_clinic"
+        ):
+            role = "guest" if arrangement.host_clinic_id == clinic.pk else "away"
+            notes[arrangement.pk] = _note(arrangement, role)
     profile = rules_bridge.profile_for(clinic)
     entries = []
-    for order in orders:
-        guest = _annotated_note(order, clinic)
-        facts = DayFacts(
-            tuple(holds[order.patient_id]),
-            tuple(sedated[order.patient_id]),
-            last_doses.get(order.patient_id),
-            order.pk in reviewed,
-            away=guest if guest is not None and not guest.is_guest else None,
-            dosed_elsewhere=order.dosed_elsewhere or "",  # type: ignore[attr-defined]
-            take_home=order.take_home_today,  # type: ignore[attr-defined]
-        )
-        blocker, advice = dose_blocker(order, service_date, facts, profile)
+    for order, row in zip(orders, facts, strict=True):
+        guest = notes.get(row["guest_id"])
+        day = _facts(row, tuple(holds[order.patient_id]), tuple(sedated[order.patient_id]), guest)
+        blocker, advice = dose_blocker(order, service_date, day, profile)
         entries.append(
             QueueEntry(order.patient, order, doses[order.pk], blocker, advice, guest=guest)
         )
     return entries
-
-
-def _annotated_note(order: MedicationOrder, clinic: Clinic) -> GuestNote | None:
-    values = order.__dict__
-    if values.get("guest_uuid") is None:
-        return None
-    return GuestNote(
-        role="guest" if values["guest_host_id"] == clinic.pk else "away",
-        arrangement_uuid=values["guest_uuid"],
-        home_clinic_name=values["guest_home_name"],
-        host_clinic_name=values["guest_host_name"],
-        end_date=values["guest_end"],
-    )
 
 
 def active_order(patient: Patient, medication: str, on: date) -> MedicationOrder | None:

@@ -261,10 +261,11 @@ def window_for(patient: Patient, clinic: Clinic, service_date: date) -> Window:
         order__in=orders, service_date=service_date, kind=DoseKind.OBSERVED
     ).select_related("nurse", "stock_bottle"):
         doses[dose.order_id].append(dose)
+    holds = list(active_holds([patient.pk], service_date).select_related("placed_by"))
     rows = []
     for order in orders:
         profile = rules_bridge.profile_for(order.clinic)
-        facts = day_facts(order, service_date, clinic=clinic)
+        facts = day_facts(order, service_date, clinic=clinic, holds=holds)
         blocker, advice = dose_blocker(order, service_date, facts, profile)
         bottles = list(usable_bottles(clinic, on=service_date, medication=order.medication))
         if advice is not None and advice.status is MissedDoseStatus.OK:
@@ -274,7 +275,7 @@ def window_for(patient: Patient, clinic: Clinic, service_date: date) -> Window:
         patient=patient,
         service_date=service_date,
         orders=rows,
-        holds=list(active_holds([patient.pk], service_date).select_related("placed_by")),
+        holds=holds,
         guest=guest_note(patient, service_date, clinic),
     )
     _add_takehomes(window, clinic)
@@ -381,13 +382,16 @@ def medication_page(patient: Patient, today: date, clinic: Clinic | None = None)
         .select_related("prescriber", "created_by", "supersedes", "clinic", "patient")
         .order_by("-start_date", "-id")
     )
+    holds = list(active_holds([patient.pk], today).select_related("placed_by"))
     return MedicationPage(
         history=[o for o in history if o.is_signed],
         current=[
-            CurrentOrder(o, _blocker(o, today, clinic)) for o in history if o.is_active_on(today)
+            CurrentOrder(o, _blocker(o, today, clinic, holds))
+            for o in history
+            if o.is_active_on(today)
         ],
         drafts=[o for o in history if not o.is_signed],
-        holds=list(active_holds([patient.pk], today).select_related("placed_by")),
+        holds=holds,
         flags=list(
             PrescriberFlag.objects.filter(patient=patient, acknowledged_at__isnull=True)
             .select_related("raised_by")
@@ -399,9 +403,12 @@ def medication_page(patient: Patient, today: date, clinic: Clinic | None = None)
     )
 
 
-def _blocker(order: MedicationOrder, today: date, clinic: Clinic | None) -> Blocker | None:
+def _blocker(
+    order: MedicationOrder, today: date, clinic: Clinic | None, holds: list[DoseHold]
+) -> Blocker | None:
     profile = rules_bridge.profile_for(order.clinic)
-    return dose_blocker(order, today, day_facts(order, today, clinic=clinic), profile)[0]
+    facts = day_facts(order, today, clinic=clinic, holds=holds)
+    return dose_blocker(order, today, facts, profile)[0]
 
 
 def order_of(patient: Patient, order_uuid: object) -> MedicationOrder:

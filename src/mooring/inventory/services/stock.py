@@ -196,6 +196,9 @@ def stock_dispense(
         delta_mg=-amount_mg,
         occurred_at=occurred_at,
         reference=reference,
+        # A refusal here fails the dose: the caller's transaction is rolled back whole, so
+        # a savepoint of our own would only cost two more round trips.
+        savepoint=False,
     )
 
 
@@ -440,11 +443,19 @@ def _post(
     reverses: InventoryLedgerEntry | None = None,
     transfer_pair: InventoryLedgerEntry | None = None,
     reference: uuid_module.UUID | None = None,
+    savepoint: bool = True,
 ) -> InventoryLedgerEntry:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         # The row lock serialises every movement of this bottle: two nurses drawing from
-        # one bottle queue here, and each sees the balance the other left.
-        locked = StockBottle.objects.select_for_update().select_related("product").get(pk=bottle.pk)
+        # one bottle queue here, and each sees the balance the other left. Only the
+        # bottle's row: FOR UPDATE over the join would also lock the product (and clinic)
+        # row, and every nurse dispensing that product would queue behind each other until
+        # their transactions commit.
+        locked = (
+            StockBottle.objects.select_for_update(of=("self",))
+            .select_related("product", "clinic")
+            .get(pk=bottle.pk)
+        )
         if delta_mg < 0:
             _check_usable(locked, occurred_at)
         new_mg = locked.balance_mg + delta_mg

@@ -122,45 +122,45 @@ def dose_dispense(
             code="administered_too_long_ago",
             field="administered_at",
         )
-    # Checked before anything else, so a stranger to this patient learns nothing, not even
-    # whether a request key was used.
-    _dosing_clinic(actor, order, administered_at)
     with transaction.atomic():
-        replay = _replay(key, order)
-        if replay is not None:
-            return replay
         # The order row lock serialises every dose of this order: a second nurse's request
-        # waits here, then sees the first dose and is refused.
+        # waits here, then sees the first dose and is refused (every read below is a new
+        # statement, so it sees what the first nurse committed). The patient, their home
+        # clinic and the order's clinic come with it: nothing below reads them again.
         order = (
             MedicationOrder.objects.select_for_update(of=("self",))
             .select_related("patient", "patient__home_clinic", "clinic")
             .get(pk=order.pk)
         )
+        # Checked before anything else, so a stranger to this patient learns nothing, not
+        # even whether a request key was used.
+        clinic, service_date, guest = _dosing_clinic(actor, order, administered_at)
         replay = _replay(key, order)
         if replay is not None:
             return replay
-        clinic, service_date, guest = _dosing_clinic(actor, order, administered_at)
         _check_dose(order, service_date, amount_mg, administration_index, stock_bottle, clinic)
         try:
-            with transaction.atomic():
-                dose = DoseAdministration.objects.create(
-                    order=order,
-                    patient=order.patient,
-                    clinic=clinic,
-                    service_date=service_date,
-                    administered_at=administered_at,
-                    amount_mg=amount_mg,
-                    administration_index=administration_index,
-                    kind=DoseKind.OBSERVED,
-                    nurse=actor.user,
-                    stock_bottle=stock_bottle,
-                    back_entered=back_entered,
-                    entered_at=entered_at,
-                    idempotency_key=key,
-                )
+            # No savepoint: a duplicate aborts the whole dose, and the Conflict below takes
+            # the transaction down with it.
+            dose = DoseAdministration.objects.create(
+                order=order,
+                patient=order.patient,
+                clinic=clinic,
+                service_date=service_date,
+                administered_at=administered_at,
+                amount_mg=amount_mg,
+                administration_index=administration_index,
+                kind=DoseKind.OBSERVED,
+                nurse=actor.user,
+                stock_bottle=stock_bottle,
+                back_entered=back_entered,
+                entered_at=entered_at,
+                idempotency_key=key,
+            )
         except IntegrityError:
             # Only reachable if two writers slipped past the lock (e.g. a caller that
-            # bypassed it); the database constraint still gives exactly one dose.
+            # bypassed it) or a request key was reused at the same instant; the database
+            # constraints still give exactly one dose.
             raise Conflict(
                 "This dose has already been given today.", code="already_dosed_today"
             ) from None
@@ -213,7 +213,12 @@ def _dosing_clinic(
     patient = order.patient
     service_date = administered_at.astimezone(clinic.tz).date()
     if clinic.pk == patient.home_clinic_id:
-        return require_patient_here(actor, patient, Capability.DISPENSE), service_date, None
+        # require_patient_here for the home clinic, which always sees its own patients:
+        # the same 404 and 403, without asking the access providers who else may.
+        if not access.can(actor.user, Capability.VIEW_DEMOGRAPHICS, clinic.pk):
+            raise NotFoundOrForbidden()
+        access.require(actor.user, Capability.DISPENSE, clinic.pk)
+        return clinic, service_date, None
     guest = active_guest_arrangement(patient, service_date)
     if guest is None or guest.host_clinic_id != clinic.pk:
         require_patient_here(actor, patient, Capability.DISPENSE)  # 404 for strangers
@@ -253,22 +258,23 @@ def _check_dose(
     bottle: StockBottle,
     clinic: Clinic | None = None,
 ) -> None:
+    valid_index = not isinstance(index, bool) and isinstance(index, int)
+    valid_index = valid_index and 1 <= index <= order.split
     profile = rules_bridge.profile_for(order.clinic)
-    facts = day_facts(order, service_date, clinic=clinic)
+    # One query for the day's facts, whether this administration was given included.
+    facts = day_facts(order, service_date, clinic=clinic, index=index if valid_index else None)
     blocker, _advice = dose_blocker(order, service_date, facts, profile)
     if blocker is not None and blocker.code in ("dosed_elsewhere_today", TAKE_HOME_TODAY):
         raise Conflict(blocker.message, code=blocker.code)
     if blocker is not None:
         raise ValidationFailed(blocker.message, code=blocker.code)
-    if isinstance(index, bool) or not isinstance(index, int) or not 1 <= index <= order.split:
+    if not valid_index:
         raise ValidationFailed(
             f"This order is given {order.split} time(s) a day.",
             code="invalid_administration_index",
             field="administration_index",
         )
-    if DoseAdministration.objects.filter(
-        order=order, service_date=service_date, administration_index=index, kind=DoseKind.OBSERVED
-    ).exists():
+    if facts.index_given:
         raise Conflict("This dose has already been given today.", code="already_dosed_today")
     if amount_mg != order.per_administration_mg:
         raise ValidationFailed(
@@ -277,6 +283,8 @@ def _check_dose(
             code="wrong_amount",
             field="amount_mg",
         )
+    # The caller's bottle, with its product when the caller loaded it (the window does);
+    # stock_dispense re-reads the row under its lock for the balance and the expiry.
     if bottle.product.medication != order.medication:
         raise ValidationFailed(
             f"Bottle {bottle.label} holds {bottle.product}, not the ordered medication.",
