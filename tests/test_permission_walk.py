@@ -76,6 +76,15 @@ WEB = {
     "web:takehome_recall": Rule(C.PRESCRIBE, "patient"),
     "web:takehome_assessment": Rule(C.VIEW_CLINICAL, "patient"),
     "web:takehome_report": Rule((C.MANAGE_INVENTORY, C.DISPENSE)),
+    # Staff management: administrators, at the clinics where they manage staff.
+    "web:staff_list": Rule(C.MANAGE_STAFF),
+    "web:staff_create": Rule(C.MANAGE_STAFF),
+    "web:staff_detail": Rule(C.MANAGE_STAFF),
+    "web:staff_role_grant": Rule(C.MANAGE_STAFF, post_only=True),
+    "web:staff_role_revoke": Rule(C.MANAGE_STAFF, post_only=True),
+    "web:staff_deactivate": Rule(C.MANAGE_STAFF, post_only=True),
+    "web:staff_reactivate": Rule(C.MANAGE_STAFF, post_only=True),
+    "web:staff_password": Rule(C.MANAGE_STAFF, post_only=True),
     "web:audit_report": Rule(C.VIEW_AUDIT),
     "web:audit_export": Rule(C.VIEW_AUDIT),
     "web:dosing_queue": Rule(C.DISPENSE),
@@ -204,7 +213,8 @@ def world(make_patient, personas, actor_for, harbor, bottle):  # noqa: F811
     count = reconciliation_count(actor=actor_for(personas["ben"]), bottle=bottle,
                                  counted_ml=Decimal("990"), comment="walk: a spill to review")
     return {"patient_uuid": patient.uuid, "episode_uuid": patient.episodes.get().uuid,
-            "order_uuid": order.uuid, "bottle_uuid": bottle.uuid, "count_uuid": count.uuid}
+            "order_uuid": order.uuid, "bottle_uuid": bottle.uuid, "count_uuid": count.uuid,
+            "user_uuid": personas["ben"].uuid}
 
 
 def _url_for(name, pattern, world):

@@ -185,6 +185,21 @@ urlpatterns = [
         views.naloxone_offer_record_view,
         name="naloxone_offer_record",
     ),
+    # Staff management for administrators (views/staff.py).
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<uuid:user_uuid>/", views.staff_detail, name="staff_detail"),
+    path(
+        "staff/<uuid:user_uuid>/roles/grant/", views.staff_role_grant_view, name="staff_role_grant"
+    ),
+    path(
+        "staff/<uuid:user_uuid>/roles/revoke/",
+        views.staff_role_revoke_view,
+        name="staff_role_revoke",
+    ),
+    path("staff/<uuid:user_uuid>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
+    path("staff/<uuid:user_uuid>/reactivate/", views.staff_reactivate, name="staff_reactivate"),
+    path("staff/<uuid:user_uuid>/password/", views.staff_password, name="staff_password"),
     path("audit/", views.audit_report, name="audit_report"),
     path("audit/export/", views.audit_export, name="audit_export"),
 ]

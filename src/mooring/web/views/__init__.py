@@ -41,6 +41,16 @@ from mooring.web.views.patients import (
     patient_register,
     patient_search,
 )
+from mooring.web.views.staff import (
+    staff_create,
+    staff_deactivate,
+    staff_detail,
+    staff_list,
+    staff_password,
+    staff_reactivate,
+    staff_role_grant_view,
+    staff_role_revoke_view,
+)
 from mooring.web.views.takehomes import (
     takehome_assessment,
     takehome_concern_acknowledge_view,
@@ -115,6 +125,14 @@ __all__ = [
     "patient_register",
     "patient_search",
     "patient_withdrawal",
+    "staff_create",
+    "staff_deactivate",
+    "staff_detail",
+    "staff_list",
+    "staff_password",
+    "staff_reactivate",
+    "staff_role_grant_view",
+    "staff_role_revoke_view",
     "switch_clinic",
     "takehome_assessment",
     "takehome_concern_acknowledge_view",
