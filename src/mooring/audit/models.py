@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mooring.core.models import AppendOnlyModel
+
 
 class Action(models.TextChoices):
     CREATE = "create", _("Create")
@@ -36,8 +38,10 @@ class Outcome(models.TextChoices):
     FAILURE = "failure", _("Failure")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One thing that happened. Never updated or deleted (a database trigger refuses both)."""
+
+    append_only_message = "Audit events are append-only; they are never saved twice."
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occurred_at = models.DateTimeField(db_index=True)
@@ -72,10 +76,3 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Audit events are append-only; they are never saved twice.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("Audit events are append-only; they are never deleted.")

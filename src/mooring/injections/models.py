@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mooring.accounts.models import Clinic
+from mooring.core.models import AppendOnlyModel
 from mooring.injections.products import InjectionProduct, InjectionSite
 from mooring.medications.models import MedicationOrder
 from mooring.patients.models import Patient
@@ -22,8 +23,10 @@ from mooring.patients.models import Patient
 APPEND_ONLY = "Injections are append-only; record a correction instead."
 
 
-class InjectionAdministration(models.Model):
+class InjectionAdministration(AppendOnlyModel):
     """One long-acting injection of a signed order."""
+
+    append_only_message = APPEND_ONLY
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="injections")
@@ -77,10 +80,3 @@ class InjectionAdministration(models.Model):
     def __str__(self) -> str:
         return f"{self.get_product_display()} {self.dose_mg} mg on {self.service_date}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError(APPEND_ONLY)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise RuntimeError(APPEND_ONLY)

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mooring.accounts.models import Clinic
+from mooring.core.models import AppendOnlyModel
 
 ML_QUANTUM = Decimal("0.001")
 
@@ -155,8 +156,10 @@ _REMOVES = [EntryKind.DISPENSE, EntryKind.WASTE, EntryKind.SPILL, EntryKind.TRAN
 _NEEDS_REASON = [EntryKind.WASTE, EntryKind.SPILL, EntryKind.ADJUSTMENT, EntryKind.REVERSAL]
 
 
-class InventoryLedgerEntry(models.Model):
+class InventoryLedgerEntry(AppendOnlyModel):
     """One movement of stock in or out of one bottle. Append-only."""
+
+    append_only_message = "Ledger entries are append-only; correct one with a reversal."
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     bottle = models.ForeignKey(StockBottle, on_delete=models.PROTECT, related_name="entries")
@@ -220,13 +223,6 @@ class InventoryLedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.delta_mg} mg on {self.bottle}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Ledger entries are append-only; correct one with a reversal.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("Ledger entries are append-only; correct one with a reversal.")
 
 
 class CountStatus(models.TextChoices):

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mooring.accounts.models import Clinic
+from mooring.core.models import AppendOnlyModel
 from mooring.inventory.models import StockBottle
 from mooring.patients.models import Patient
 
@@ -199,8 +200,10 @@ class DoseKind(models.TextChoices):
     TAKE_HOME = "take_home", _("Take-home")
 
 
-class DoseAdministration(models.Model):
+class DoseAdministration(AppendOnlyModel):
     """One administration of one order, given (or handed over) at a clinic. A ledger row."""
+
+    append_only_message = "Doses are append-only; record a correction instead."
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey(

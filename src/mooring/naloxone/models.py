@@ -17,11 +17,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mooring.accounts.models import Clinic
+from mooring.core.models import AppendOnlyModel
 from mooring.medications.models import MedicationOrder
 from mooring.patients.models import Patient
 from mooring.rules.naloxone import NALOXONE_PRODUCTS, OfferEvent, ReversalProduct
-
-APPEND_ONLY = "This record is append-only; record a new entry instead."
 
 
 def product_key(product: ReversalProduct) -> str:
@@ -34,25 +33,12 @@ PRODUCTS: Mapping[str, ReversalProduct] = MappingProxyType(
 PRODUCT_CHOICES = [(key, p.name) for key, p in PRODUCTS.items()]
 
 
-class AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError(APPEND_ONLY)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise RuntimeError(APPEND_ONLY)
-
-
 class Recipient(models.TextChoices):
     PATIENT = "patient", _("The patient")
     HOUSEHOLD = "household", _("A household member")
 
 
-class NaloxoneKit(AppendOnly):
+class NaloxoneKit(AppendOnlyModel):
     """Naloxone handed to the patient or to someone in their household."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -102,7 +88,7 @@ class OfferOutcome(models.TextChoices):
     HAS_ONE = "has_one", _("Already has naloxone")
 
 
-class NaloxoneOfferRecord(AppendOnly):
+class NaloxoneOfferRecord(AppendOnlyModel):
     """An offer that did not end in a kit from us (a kit given is itself the offer made)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -22,13 +22,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mooring.accounts.models import Clinic
+from mooring.core.models import AppendOnlyModel
 from mooring.inventory.models import InventoryLedgerEntry, StockBottle
 from mooring.medications.models import DoseAdministration, MedicationOrder
 from mooring.patients.models import Patient
 
 
-class TakeHomeCriteriaAssessment(models.Model):
+class TakeHomeCriteriaAssessment(AppendOnlyModel):
     """A prescriber's judgement of which take-home criteria the patient meets. Append-only."""
+
+    append_only_message = "Assessments are append-only; record a new one."
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
@@ -52,13 +55,6 @@ class TakeHomeCriteriaAssessment(models.Model):
     def __str__(self) -> str:
         return f"Take-home criteria assessed {self.assessed_at:%Y-%m-%d}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Assessments are append-only; record a new one.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("Assessments are append-only; record a new one.")
 
 
 class TakeHomeIssue(models.Model):

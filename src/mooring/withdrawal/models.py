@@ -17,24 +17,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mooring.accounts.models import Clinic
+from mooring.core.models import AppendOnlyModel
 from mooring.medications.models import MedicationOrder
 from mooring.patients.models import Patient
 from mooring.rules.withdrawal_meds import HepaticImpairment, RenalImpairment
-
-APPEND_ONLY = "This record is append-only; record a new entry instead."
-
-
-class AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError(APPEND_ONLY)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise RuntimeError(APPEND_ONLY)
 
 
 class Hepatic(models.TextChoices):
@@ -50,7 +36,7 @@ class Renal(models.TextChoices):
     SEVERE = RenalImpairment.SEVERE.value, _("Severe (eGFR below 30, end-stage or dialysis)")
 
 
-class ClinicWithdrawalSettings(AppendOnly):
+class ClinicWithdrawalSettings(AppendOnlyModel):
     """A clinic's site choice about withdrawal medicines; the newest row applies."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
@@ -68,7 +54,7 @@ class ClinicWithdrawalSettings(AppendOnly):
         return f"Clonidine {'on' if self.clonidine_enabled else 'off'} from {self.set_at:%Y-%m-%d}"
 
 
-class ImpairmentAssessment(AppendOnly):
+class ImpairmentAssessment(AppendOnlyModel):
     """A prescriber's grading of hepatic and renal impairment; the newest one applies."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -95,7 +81,7 @@ class ImpairmentAssessment(AppendOnly):
         return f"Hepatic {self.hepatic}, renal {self.renal} on {self.assessed_on}"
 
 
-class WithdrawalDose(AppendOnly):
+class WithdrawalDose(AppendOnlyModel):
     """One dose of a withdrawal-management medicine, with what it was judged against."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
