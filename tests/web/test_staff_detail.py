@@ -248,3 +248,49 @@ def test_get_on_an_action_goes_back_to_the_page(login, personas):
     response = login("ian").get(url("staff_deactivate", personas["ben"]))
     assert response.status_code == 302
     assert response["Location"] == url("staff_detail", personas["ben"])
+
+
+def test_the_page_takes_the_same_queries_however_long_the_history(
+    login, personas, clinics, actor_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mooring.accounts.services import staff_role_grant, staff_role_revoke
+
+    ben, ian = personas["ben"], actor_for(personas["ian"])
+    client = login("ian")
+    staff_role_grant(actor=ian, user=ben, clinic=clinics["ridge"], role=Role.KEY_WORKER)
+    client.get(url("staff_detail", ben))
+    with CaptureQueriesContext(connection) as short:
+        client.get(url("staff_detail", ben))
+    for _ in range(10):
+        staff_role_revoke(actor=ian, user=ben, clinic=clinics["ridge"], role=Role.KEY_WORKER)
+        staff_role_grant(actor=ian, user=ben, clinic=clinics["ridge"], role=Role.KEY_WORKER)
+    with CaptureQueriesContext(connection) as long:
+        response = client.get(url("staff_detail", ben))
+    assert len(response.context["page"].history) == 21
+    assert len(long) == len(short)
+
+
+def test_the_history_holds_only_this_persons_privilege_changes(login, personas, clinics, actor_for):
+    from mooring.accounts.services import staff_profile_update, staff_role_grant
+
+    ian = actor_for(personas["ian"])
+    staff_role_grant(actor=ian, user=personas["ada"], clinic=clinics["ridge"], role=Role.PRESCRIBER)
+    staff_profile_update(actor=ian, user=personas["ben"], display_name="Benjamin Cruz")
+    response = login("ian").get(url("staff_detail", personas["ben"]))
+    assert response.context["page"].history == []
+    assert "No privilege changes are recorded" in response.content.decode()
+
+
+def test_deactivation_ends_the_persons_open_sessions(login, personas):
+    from django.test import Client
+
+    ben_browser = Client()
+    ben_browser.force_login(personas["ben"])
+    assert ben_browser.get(reverse("web:dashboard")).status_code == 200
+    login("ian").post(url("staff_deactivate", personas["ben"]), {"reason": "Left the program"})
+    response = ben_browser.get(reverse("web:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
