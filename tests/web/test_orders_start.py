@@ -347,3 +347,35 @@ def test_a_change_keeps_a_blank_start_field_from_the_current_order(login, signed
         order.last_opioid_use_at,
         13,
     )
+
+
+def test_a_change_keeps_a_last_use_in_the_repeated_hour_as_it_was(login, signed, clock):
+    # 01:30 EDT on 1 November 2026, the first of the two 01:30s; shown back as "01:30".
+    clock.move_to(datetime(2026, 11, 2, 9, 0, tzinfo=NEW_YORK))
+    earlier = datetime(2026, 11, 1, 5, 30, 20, tzinfo=UTC)
+    order = signed(
+        start=date(2026, 11, 2),
+        medication="buprenorphine_naloxone",
+        form="film",
+        mg=4,
+        last_opioid="short_acting",
+        last_opioid_use_at=earlier,
+        cows_score=13,
+    )
+    client = login("ada")
+    assert 'value="2026-11-01T01:30"' in client.get(_change(order)).content.decode()
+    response = client.post(
+        _change(order),
+        {
+            "start_date": "2026-11-03",
+            "daily_dose_mg": "4",
+            "split": "1",
+            "phase": "induction",
+            "last_opioid": "short_acting",
+            "last_opioid_use_at": "2026-11-01T01:30",
+            "cows_score": "13",
+            "override_reason": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert MedicationOrder.objects.get(supersedes=order).last_opioid_use_at == earlier

@@ -153,6 +153,13 @@ class ClinicDateTimeField(forms.Field):
             return value.astimezone(self.tz).replace(tzinfo=None)
         return value
 
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Compare what the input shows (wall-clock minutes), not the instants: a time
+        offered back unchanged keeps its seconds and its side of a repeated hour."""
+        shown = self.prepare_value(initial)
+        before = shown.strftime(self.input_formats[0]) if isinstance(shown, datetime) else ""
+        return before != (data or "").strip()
+
     def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:
             return None
@@ -336,9 +343,10 @@ class ChangeForm(StartContextForm, OverrideForm):
         return [f for f in super().main_fields() if f.name != "override_reason"]
 
     def start_context(self) -> dict[str, Any]:
-        """What changes; a blank carries the current order's value over (``None``)."""
+        """What changes; a blank or untouched field carries the current order's value over
+        (``None``)."""
         return {
-            name: None if value in ("", None) else value
+            name: None if value in ("", None) or name not in self.changed_data else value
             for name, value in super().start_context().items()
         }
 
