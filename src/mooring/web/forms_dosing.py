@@ -158,7 +158,7 @@ class ClinicDateTimeField(forms.Field):
         offered back unchanged keeps its seconds and its side of a repeated hour."""
         shown = self.prepare_value(initial)
         before = shown.strftime(self.input_formats[0]) if isinstance(shown, datetime) else ""
-        return before != (data or "").strip()
+        return before != str(data or "").strip()
 
     def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:
