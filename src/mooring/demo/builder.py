@@ -36,7 +36,8 @@ from mooring.demo.distributions import (
     PatientPlan,
     plan_program,
 )
-from mooring.demo.dosing import DosingSummary, build_dosing
+from mooring.demo.dosing import HISTORY_DAYS, DosingSummary, build_dosing
+from mooring.demo.treatment import TreatmentSummary, build_treatment
 from mooring.patients.models import Episode, Patient
 from mooring.patients.services import (
     Demographics,
@@ -159,6 +160,7 @@ class DemoSummary:
     reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     dosing: DosingSummary | None = None
+    treatment: TreatmentSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,10 @@ def build_demo(
             progress(f"{min((number + 1) * BATCH_SIZE, len(plans))} of {len(plans)} patients")
     # Orders, doses, deliveries and counts for the last weeks (mooring.demo.dosing).
     summary.dosing = build_dosing(seed=seed, today=today, clinics=clinics, staff=staff)
+    # Take-homes, injections and naloxone over the same weeks (mooring.demo.treatment).
+    summary.treatment = build_treatment(
+        seed=seed, today=today, clinics=clinics, staff=staff, days=HISTORY_DAYS
+    )
     summary.seconds = time.monotonic() - started
     return summary
 
