@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -174,17 +175,7 @@ def day_facts(
     facts one way.
     """
     here = clinic.pk if clinic is not None else order.clinic_id
-    columns = fact_columns(service_date, here)
-    if index is not None:
-        columns["index_given"] = Exists(
-            DoseAdministration.objects.filter(
-                order=OuterRef("pk"),
-                service_date=service_date,
-                administration_index=index,
-                kind=DoseKind.OBSERVED,
-            )
-        )
-    row = MedicationOrder.objects.filter(pk=order.pk).values(**columns).get()
+    row = _facts_row(order.pk, service_date, here, index)
     if holds is not None:
         found = tuple(holds)
     elif row["held"]:
@@ -207,6 +198,75 @@ def day_facts(
         ).get(pk=row["guest_id"])
         guest = _note(arrangement, "guest" if arrangement.host_clinic_id == here else "away")
     return _facts(row, found, sedation, guest, index_given=bool(row.get("index_given")))
+
+
+# Stand-ins compiled into the one-order facts query once per process, then swapped for the
+# real values at each call (see _facts_row). None of them can be a real id, index or day;
+# the index is a small positive number (Django compiles an out-of-range one to FALSE).
+_ORDER_STANDIN, _CLINIC_STANDIN, _INDEX_STANDIN = -917_203_001, -917_203_002, 32_109
+_DAY_STANDIN = date(1901, 2, 3)
+_FACTS_SQL: dict[tuple[str, bool], tuple[str, list[Any]]] = {}
+
+
+def _facts_row(order_pk: int, service_date: date, here: int, index: int | None) -> dict[str, Any]:
+    """One order's :func:`fact_columns` (and ``index_given``), as a dict: one statement.
+
+    Dispensing asks this for every dose, and turning seven correlated subqueries into SQL
+    cost more CPU than everything else in the dose together. So the ORM query is compiled
+    once per process and connection with stand-in values, and each call swaps the real ones
+    into its parameters: the SQL is exactly the ORM's, defined once in fact_columns.
+    """
+    alias = MedicationOrder.objects.db
+    connection = connections[alias]
+    key = (alias, index is not None)
+    compiled = _FACTS_SQL.get(key)
+    if compiled is None:
+        columns = fact_columns(_DAY_STANDIN, _CLINIC_STANDIN)
+        if index is not None:
+            columns["index_given"] = Exists(
+                DoseAdministration.objects.filter(
+                    order=OuterRef("pk"),
+                    service_date=_DAY_STANDIN,
+                    administration_index=_INDEX_STANDIN,
+                    kind=DoseKind.OBSERVED,
+                )
+            )
+        query = MedicationOrder.objects.filter(pk=_ORDER_STANDIN).values(**columns).query
+        sql, params = query.get_compiler(alias).as_sql()
+        standins = [
+            _ORDER_STANDIN,
+            _CLINIC_STANDIN,
+            connection.ops.adapt_datefield_value(_DAY_STANDIN),
+        ] + ([_INDEX_STANDIN] if index is not None else [])
+        if any(standin not in params for standin in standins):  # never a silent constant
+            raise RuntimeError("day_facts: a stand-in was compiled away; check fact_columns")
+        compiled = _FACTS_SQL[key] = (sql, list(params))
+    sql, template = compiled
+    day_standin = connection.ops.adapt_datefield_value(_DAY_STANDIN)
+    day = connection.ops.adapt_datefield_value(service_date)
+    swap = {_ORDER_STANDIN: order_pk, _CLINIC_STANDIN: here, _INDEX_STANDIN: index}
+    params = [
+        day
+        if value == day_standin
+        else swap.get(value, value)
+        if isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for value in template
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        found = cursor.fetchone()
+    if found is None:
+        raise MedicationOrder.DoesNotExist(f"No order {order_pk}.")
+    row = dict(zip(names, found, strict=True))
+    # The database's own types, made the ORM's (SQLite returns 0/1 and ISO dates as text).
+    last = row["last_methadone_dose"]
+    row["last_methadone_dose"] = date.fromisoformat(last) if isinstance(last, str) else last
+    for name in ("take_home_today", "reviewed", "held", "sedated", "index_given"):
+        if name in row:
+            row[name] = bool(row[name])
+    return row
 
 
 def fact_columns(service_date: date, here: int) -> dict[str, Any]:
