@@ -125,8 +125,13 @@ class QueueRow:
         return advice if advice is not None and advice.status is not MissedDoseStatus.OK else None
 
 
+# Rows drawn per page: the scan box finds anyone, so the page need not list everyone.
+QUEUE_PAGE = 100
+
+
 @dataclass
 class Queue:
+    # The rows on this page (``offset`` onwards, at most ``QUEUE_PAGE``).
     rows: list[QueueRow]
     total: int
     counts: dict[str, int]
@@ -136,6 +141,26 @@ class Queue:
     exact: Patient | None = None
     # Whom to focus after a dose: the next person still due after the one just dosed.
     focus: uuid.UUID | None = None
+    # How many rows the query and the status filter match, and where this page starts.
+    matched: int = 0
+    offset: int = 0
+
+    @property
+    def shown_to(self) -> int:
+        """The position of the page's last row, counting from 1."""
+        return self.offset + len(self.rows)
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.shown_to if self.shown_to < self.matched else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(self.offset - QUEUE_PAGE, 0) if self.offset > 0 else None
+
+    @property
+    def remaining(self) -> int:
+        return self.matched - self.shown_to
 
 
 def queue_for(
@@ -145,8 +170,13 @@ def queue_for(
     query: str = "",
     status: str = "",
     after: str = "",
+    offset: int | None = None,
 ) -> Queue:
-    """Today's queue at ``clinic``, filtered by name or MRN and by status group."""
+    """Today's queue at ``clinic``, filtered by name or MRN and by status group, one page.
+
+    The counts cover everyone; ``rows`` is the page from ``offset`` (default: the first
+    page, or the page holding the person focused after a dose).
+    """
     rows = [_row(entry) for entry in dosing_queue(clinic, service_date)]
     counts = Counter(row.group for row in rows)
     query = query.strip()
@@ -158,14 +188,22 @@ def queue_for(
             exact = by_mrn.pop()
     focus = _next_due(rows, after) if after else None
     shown = [r for r in rows if _matches(r, query) and (not status or r.group == status)]
+    if offset is None:
+        offset = 0
+        position = next((n for n, r in enumerate(shown) if r.patient.uuid == focus), None)
+        if position is not None:
+            offset = position - position % QUEUE_PAGE
+    offset = min(max(offset, 0), max(len(shown) - 1, 0))
     return Queue(
-        rows=shown,
+        rows=shown[offset : offset + QUEUE_PAGE],
         total=len(rows),
         counts={key: counts.get(key, 0) for key in FILTERS},
         query=query,
         status=status,
         exact=exact,
         focus=focus,
+        matched=len(shown),
+        offset=offset,
     )
 
 

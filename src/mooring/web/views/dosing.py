@@ -36,27 +36,58 @@ def _today(actor: Actor) -> Any:
 
 @staff_view(Capability.DISPENSE)
 def dosing_queue(request: HttpRequest) -> HttpResponse:
-    """Today's queue here; an MRN that names one person in it opens their dispense screen."""
+    """Today's queue here, a page of rows at a time; an MRN that names one person in it
+    opens their dispense screen.
+
+    htmx asks for the rows alone (the scan box as the nurse types) or, with ``more``, for
+    the next page's rows to append under the ones shown.
+    """
     actor = actor_from(request)
     assert actor.clinic is not None
     status = request.GET.get("status", "")
+    status = status if status in FILTERS else ""
+    query = request.GET.get("q", "")
     queue = queue_for(
         actor.clinic,
         _today(actor),
-        query=request.GET.get("q", ""),
-        status=status if status in FILTERS else "",
+        query=query,
+        status=status,
         after=request.GET.get("after", ""),
+        offset=_offset(request.GET.get("offset")),
     )
     if queue.exact is not None and not request.htmx:
         return redirect("web:dosing_dispense", patient_uuid=queue.exact.uuid)
-    template = "web/dosing/queue.html#rows" if request.htmx else "web/dosing/queue.html"
+    if request.htmx and request.GET.get("more"):
+        template = "web/dosing/queue.html#row_list"
+    elif request.htmx:
+        template = "web/dosing/queue.html#rows"
+    else:
+        template = "web/dosing/queue.html"
     response = render(
         request,
         template,
-        {"queue": queue, "filters": list(FILTERS.items()), "today": _today(actor)},
+        {
+            "queue": queue,
+            "filters": list(FILTERS.items()),
+            "today": _today(actor),
+            "more_query": _page_query(queue.query, status, queue.next_offset),
+            "earlier_query": _page_query(queue.query, status, queue.previous_offset),
+        },
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _offset(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _page_query(query: str, status: str, offset: int | None) -> str:
+    """The query string of another page of the same list ("" when there is none)."""
+    if offset is None:
+        return ""
+    params = {key: value for key, value in (("q", query), ("status", status)) if value}
+    return urlencode({**params, "offset": offset})
 
 
 def _forms_for(
