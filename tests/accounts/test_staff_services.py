@@ -246,3 +246,23 @@ def test_a_profile_update_audits_old_and_new_values_and_skips_no_change(ian, per
     with pytest.raises(ValidationFailed) as error:
         staff_profile_update(actor=ian, user=ben, display_name="", credentials="x" * 61)
     assert _fields(error) == {"display_name", "credentials"}
+
+
+def test_only_staff_managers_create_accounts_and_only_superusers_create_superusers(
+    ian, personas, actor_for
+):
+    from mooring.accounts.services import staff_user_create
+
+    with pytest.raises(CapabilityDenied):
+        staff_user_create(
+            actor=actor_for(personas["eve"]),
+            username="x1",
+            password=GOOD_PASSWORD,
+            display_name="X",
+        )
+    with pytest.raises(CapabilityDenied):
+        staff_user_create(
+            actor=ian, username="x2", password=GOOD_PASSWORD, display_name="X", is_superuser=True
+        )
+    assert not User.objects.filter(username__in=["x1", "x2"]).exists()
+    assert staff_user_create(actor=ian, username="x3", password=GOOD_PASSWORD, display_name="X")

@@ -100,6 +100,10 @@ def staff_user_create(*, actor: Actor, username: str, password: str, display_nam
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    if actor.user is not None and actor.channel != "system" and (
+            not access.can_anywhere(actor.user, Capability.MANAGE_STAFF)
+            or (is_superuser and not actor.user.is_superuser)):
+        raise CapabilityDenied(str(Capability.MANAGE_STAFF.label), code="capability_denied")
     user = User(username=username, display_name=display_name, credentials=credentials,
                 is_staff=is_superuser, is_superuser=is_superuser)
     try:
