@@ -20,7 +20,7 @@ from mooring.accounts import access
 from mooring.audit.services import verify_chain
 from mooring.inventory.models import StockBottle
 from mooring.medications.models import DoseAdministration
-from mooring.medications.selectors import day_facts, dosing_queue
+from mooring.medications.selectors import day_facts, dosing_queue, queue_entries, queue_lines
 from mooring.medications.services import dose_dispense, hold_place, sedation_record
 from tests.medications.conftest import TODAY, local
 
@@ -137,3 +137,24 @@ def test_the_queue_is_two_queries_when_nobody_is_held(
         queue = dosing_queue(harbor, TODAY)
         statuses = [entry.status for entry in queue]
     assert statuses.count("dosed") == len(orders[::3])
+
+
+def test_queue_lines_agree_with_the_full_queue_in_two_queries(
+    signed, give, ada, ben, harbor, make_patient, django_assert_num_queries
+):
+    orders = [signed(make_patient(f"L{n}")) for n in range(9)]
+    for order in orders[::3]:
+        give(order)
+    hold_place(actor=ada, patient=orders[1].patient, reason="Awaiting ECG", starts_on=TODAY)
+    sedation_record(actor=ben, order=orders[2], observations="Nodding off at the window")
+    full = dosing_queue(harbor, TODAY)
+    with django_assert_num_queries(4):  # lines, doses given, and the held and the sedated
+        lines = queue_lines(harbor, TODAY)
+    assert [(line.order_id, line.status) for line in lines] == [
+        (entry.order.pk, entry.status) for entry in full
+    ]
+    assert {line.status for line in lines} == {"dosed", "due", "on_hold", "appears_sedated"}
+    with django_assert_num_queries(2):
+        page = queue_entries(lines[3:6], TODAY)
+    assert [entry.order.pk for entry in page] == [line.order_id for line in lines[3:6]]
+    assert [entry.blocker for entry in page] == [entry.blocker for entry in full[3:6]]

@@ -14,7 +14,7 @@ any clinic but the host while the arrangement runs, and a second clinic's dose o
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -353,6 +353,14 @@ def take_home_doses(service_date: date) -> QuerySet[DoseAdministration]:
     return doses
 
 
+def _status(split: int, given: int, blocker: Blocker | None) -> str:
+    if given and given >= split:
+        return "dosed"
+    if blocker is not None:
+        return blocker.code
+    return "partly_dosed" if given else "due"
+
+
 @dataclass
 class QueueEntry:
     patient: Patient
@@ -375,26 +383,47 @@ class QueueEntry:
 
     @property
     def status(self) -> str:
-        if self.doses and not self.remaining:
-            return "dosed"
-        if self.blocker is not None:
-            return self.blocker.code
-        return "partly_dosed" if self.doses else "due"
+        return _status(self.order.split, len(self.doses), self.blocker)
 
 
-def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
-    """Everyone with an active signed observed order at ``clinic`` on ``service_date``.
+@dataclass(frozen=True)
+class QueueLine:
+    """One order in the day's queue, without its model objects: enough to count, filter and
+    find people, and to say why not; :func:`queue_entries` loads the objects for a page."""
 
-    Each entry says whether the person has been dosed, is due, is held (and why) or waits
-    for a missed-dose review. Guests dosed here under their home clinic's order are
-    included (``entry.is_guest``); people of this clinic dosed at a guest host clinic are
-    marked as dosing elsewhere, and people holding a take-home dose for the day as
-    ``take_home_issued_for_today``. Two queries (the orders with their day's facts, and
-    today's doses), plus one each for guest arrangements, holds and sedation assessments
-    only when someone in the queue has one: never more than five, whatever the length.
-    """
+    order_id: int
+    patient_id: int
+    patient_uuid: uuid.UUID
+    mrn: str
+    search_name: str
+    split: int
+    given: int
+    blocker: Blocker | None
+    missed: MissedDoseAdvice | None
+    guest: GuestNote | None
+
+    @property
+    def status(self) -> str:
+        return _status(self.split, self.given, self.blocker)
+
+
+# The order fields the rules read, loaded for every line of the queue.
+_TERMS = (
+    "status",
+    "start_date",
+    "end_date",
+    "medication",
+    "form",
+    "phase",
+    "daily_dose_mg",
+    "split",
+)
+
+
+def _queue_orders(clinic: Clinic, service_date: date) -> QuerySet[MedicationOrder]:
+    """The day's observed orders at ``clinic`` (guests included), with their day's facts."""
     guests_here = _active_arrangements(service_date).filter(host_clinic=clinic)
-    orders = list(
+    return (
         MedicationOrder.objects.filter(
             observed=True,
             start_date__lte=service_date,
@@ -408,30 +437,34 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
             )
         )
         .annotate(**fact_columns(service_date, clinic.pk))
-        .select_related("patient", "prescriber")
         .order_by("patient__legal_family_name", "patient__legal_given_name", "id")
     )
-    doses: dict[int, list[DoseAdministration]] = defaultdict(list)
-    if orders:
-        for dose in DoseAdministration.objects.filter(
-            order_id__in=[o.pk for o in orders], service_date=service_date, kind=DoseKind.OBSERVED
-        ).order_by("administration_index"):
-            doses[dose.order_id].append(dose)
-    facts = [order.__dict__ for order in orders]
+
+
+Judgement = tuple[Blocker | None, MissedDoseAdvice | None, GuestNote | None]
+
+
+def _judge(rows: list[dict[str, Any]], clinic: Clinic, service_date: date) -> list[Judgement]:
+    """:func:`dose_blocker` for every row (an order's terms and its :func:`fact_columns`).
+
+    Holds, sedation assessments and guest arrangements are read for the few rows that have
+    one (a query each, only then). Rows with the same terms and facts get the same answer,
+    so the rule runs once per distinct case, not once per person.
+    """
     holds: dict[int, list[DoseHold]] = defaultdict(list)
-    held = [o.patient_id for o, row in zip(orders, facts, strict=True) if row["held"]]
+    held = [row["patient_id"] for row in rows if row["held"]]
     if held:
         for hold in active_holds(held, service_date):
             holds[hold.patient_id].append(hold)
     sedated: dict[int, list[SedationAssessment]] = defaultdict(list)
-    assessed = [o.patient_id for o, row in zip(orders, facts, strict=True) if row["sedated"]]
+    assessed = [row["patient_id"] for row in rows if row["sedated"]]
     if assessed:
         for assessment in SedationAssessment.objects.filter(
             patient_id__in=assessed, service_date=service_date
         ):
             sedated[assessment.patient_id].append(assessment)
     notes: dict[int, GuestNote] = {}
-    guest_ids = {row["guest_id"] for row in facts if row["guest_id"] is not None}
+    guest_ids = {row["guest_id"] for row in rows if row["guest_id"] is not None}
     if guest_ids:
         for arrangement in GuestDosingArrangement.objects.filter(pk__in=guest_ids).select_related(
             "home_clinic", "host_clinic"
@@ -439,15 +472,117 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
             role = "guest" if arrangement.host_clinic_id == clinic.pk else "away"
             notes[arrangement.pk] = _note(arrangement, role)
     profile = rules_bridge.profile_for(clinic)
-    entries = []
-    for order, row in zip(orders, facts, strict=True):
+    answers: dict[tuple[Any, ...], tuple[Blocker | None, MissedDoseAdvice | None]] = {}
+    judged: list[Judgement] = []
+    for row in rows:
         guest = notes.get(row["guest_id"])
-        day = _facts(row, tuple(holds[order.patient_id]), tuple(sedated[order.patient_id]), guest)
-        blocker, advice = dose_blocker(order, service_date, day, profile)
+        facts = _facts(
+            row, tuple(holds[row["patient_id"]]), tuple(sedated[row["patient_id"]]), guest
+        )
+        case = (*(row[name] for name in _TERMS), facts)
+        if case not in answers:
+            terms = MedicationOrder(
+                patient_id=row["patient_id"], **{name: row[name] for name in _TERMS}
+            )
+            answers[case] = dose_blocker(terms, service_date, facts, profile)
+        judged.append((*answers[case], guest))
+    return judged
+
+
+def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
+    """Everyone with an active signed observed order at ``clinic`` on ``service_date``.
+
+    Each entry says whether the person has been dosed, is due, is held (and why) or waits
+    for a missed-dose review. Guests dosed here under their home clinic's order are
+    included (``entry.is_guest``); people of this clinic dosed at a guest host clinic are
+    marked as dosing elsewhere, and people holding a take-home dose for the day as
+    ``take_home_issued_for_today``. Two queries (the orders with their patients and their
+    day's facts, and today's doses), plus one each for guest arrangements, holds and
+    sedation assessments only when someone in the queue has one: never more than five.
+    For a page of a long queue, :func:`queue_lines` and :func:`queue_entries` are lighter.
+    """
+    orders = list(_queue_orders(clinic, service_date).select_related("patient"))
+    doses = _doses_today([o.pk for o in orders], service_date)
+    judged = _judge([order.__dict__ for order in orders], clinic, service_date)
+    return [
+        QueueEntry(order.patient, order, doses[order.pk], blocker, advice, guest=guest)
+        for order, (blocker, advice, guest) in zip(orders, judged, strict=True)
+    ]
+
+
+def queue_lines(clinic: Clinic, service_date: date) -> list[QueueLine]:
+    """The whole queue as :class:`QueueLine` rows, in queue order, without model objects.
+
+    The same people, statuses and reasons as :func:`dosing_queue` (which it shares its
+    query and rules with), for a fraction of the CPU: two queries plus the conditional
+    three, whatever the length.
+    """
+    rows = list(
+        _queue_orders(clinic, service_date).values(
+            "id",
+            "patient_id",
+            "patient__uuid",
+            "patient__mrn",
+            "patient__search_name",
+            *_TERMS,
+            *fact_columns(service_date, clinic.pk),
+        )
+    )
+    given = (
+        Counter(
+            DoseAdministration.objects.filter(
+                order_id__in=[row["id"] for row in rows],
+                service_date=service_date,
+                kind=DoseKind.OBSERVED,
+            ).values_list("order_id", flat=True)
+        )
+        if rows
+        else Counter()
+    )
+    return [
+        QueueLine(
+            order_id=row["id"],
+            patient_id=row["patient_id"],
+            patient_uuid=row["patient__uuid"],
+            mrn=row["patient__mrn"],
+            search_name=row["patient__search_name"],
+            split=row["split"],
+            given=given[row["id"]],
+            blocker=blocker,
+            missed=advice,
+            guest=guest,
+        )
+        for row, (blocker, advice, guest) in zip(
+            rows, _judge(rows, clinic, service_date), strict=True
+        )
+    ]
+
+
+def queue_entries(lines: list[QueueLine], service_date: date) -> list[QueueEntry]:
+    """Full entries (patient, order, today's doses) for some lines: two queries."""
+    if not lines:
+        return []
+    orders = MedicationOrder.objects.select_related("patient").in_bulk(
+        [line.order_id for line in lines]
+    )
+    doses = _doses_today(list(orders), service_date)
+    entries = []
+    for line in lines:
+        order = orders[line.order_id]
         entries.append(
-            QueueEntry(order.patient, order, doses[order.pk], blocker, advice, guest=guest)
+            QueueEntry(order.patient, order, doses[order.pk], line.blocker, line.missed, line.guest)
         )
     return entries
+
+
+def _doses_today(order_ids: list[int], service_date: date) -> dict[int, list[DoseAdministration]]:
+    doses: dict[int, list[DoseAdministration]] = defaultdict(list)
+    if order_ids:
+        for dose in DoseAdministration.objects.filter(
+            order_id__in=order_ids, service_date=service_date, kind=DoseKind.OBSERVED
+        ).order_by("administration_index"):
+            doses[dose.order_id].append(dose)
+    return doses
 
 
 def active_order(patient: Patient, medication: str, on: date) -> MedicationOrder | None:

@@ -40,12 +40,14 @@ from mooring.medications.selectors import (
     Blocker,
     GuestNote,
     QueueEntry,
+    QueueLine,
     active_holds,
     day_facts,
     dose_blocker,
-    dosing_queue,
     guest_arrangements_for,
     guest_note,
+    queue_entries,
+    queue_lines,
 )
 from mooring.patients.models import Patient
 from mooring.patients.names import fold
@@ -137,8 +139,8 @@ class Queue:
     counts: dict[str, int]
     query: str = ""
     status: str = ""
-    # The MRN scanned or typed, when it named exactly one person in today's queue.
-    exact: Patient | None = None
+    # The MRN scanned or typed, when it named exactly one person in today's queue (uuid).
+    exact: uuid.UUID | None = None
     # Whom to focus after a dose: the next person still due after the one just dosed.
     focus: uuid.UUID | None = None
     # How many rows the query and the status filter match, and where this page starts.
@@ -174,29 +176,37 @@ def queue_for(
 ) -> Queue:
     """Today's queue at ``clinic``, filtered by name or MRN and by status group, one page.
 
-    The counts cover everyone; ``rows`` is the page from ``offset`` (default: the first
-    page, or the page holding the person focused after a dose).
+    Everyone is judged (:func:`queue_lines`: the counts, the scan, the filter and the focus
+    cover the whole queue), but patients, orders and doses are loaded only for the page's
+    rows. ``offset`` defaults to the first page, or to the page holding the person focused
+    after a dose.
     """
-    rows = [_row(entry) for entry in dosing_queue(clinic, service_date)]
-    counts = Counter(row.group for row in rows)
+    lines = queue_lines(clinic, service_date)
+    groups = [status_group(line.status) for line in lines]
+    counts = Counter(groups)
     query = query.strip()
     exact = None
     if query:
         wanted = query.upper()
-        by_mrn = {row.patient for row in rows if row.patient.mrn.upper() == wanted}
+        by_mrn = {line.patient_uuid for line in lines if line.mrn.upper() == wanted}
         if len(by_mrn) == 1:
             exact = by_mrn.pop()
-    focus = _next_due(rows, after) if after else None
-    shown = [r for r in rows if _matches(r, query) and (not status or r.group == status)]
+    focus = _next_due(lines, groups, after) if after else None
+    shown = [
+        line
+        for line, group in zip(lines, groups, strict=True)
+        if _matches(line, query) and (not status or group == status)
+    ]
     if offset is None:
         offset = 0
-        position = next((n for n, r in enumerate(shown) if r.patient.uuid == focus), None)
+        position = next((n for n, line in enumerate(shown) if line.patient_uuid == focus), None)
         if position is not None:
             offset = position - position % QUEUE_PAGE
     offset = min(max(offset, 0), max(len(shown) - 1, 0))
+    page = queue_entries(shown[offset : offset + QUEUE_PAGE], service_date)
     return Queue(
-        rows=shown[offset : offset + QUEUE_PAGE],
-        total=len(rows),
+        rows=[_row(entry) for entry in page],
+        total=len(lines),
         counts={key: counts.get(key, 0) for key in FILTERS},
         query=query,
         status=status,
@@ -212,28 +222,28 @@ def _row(entry: QueueEntry) -> QueueRow:
     return QueueRow(entry, status, status_group(status), str(STATUS_LABELS.get(status, status)))
 
 
-def _matches(row: QueueRow, query: str) -> bool:
+def _matches(line: QueueLine, query: str) -> bool:
     if not query:
         return True
-    patient = row.patient
-    if query.upper() in patient.mrn.upper():
+    if query.upper() in line.mrn.upper():
         return True
     folded = fold(query)
-    return all(token in patient.search_name for token in folded.split())
+    return all(token in line.search_name for token in folded.split())
 
 
-def _next_due(rows: list[QueueRow], after: str) -> uuid.UUID | None:
+def _next_due(lines: list[QueueLine], groups: list[str], after: str) -> uuid.UUID | None:
     """The first person still due after ``after`` in queue order (wrapping round)."""
-    due = [r.patient.uuid for r in rows if r.group == "due"]
+    due = [line.patient_uuid for line, group in zip(lines, groups, strict=True) if group == "due"]
     if not due:
         return None
-    uuids = [str(r.patient.uuid) for r in rows]
+    uuids = [str(line.patient_uuid) for line in lines]
     if after not in uuids:
         return due[0]
     position = uuids.index(after)
-    for row in rows[position + 1 :] + rows[: position + 1]:
-        if row.group == "due" and str(row.patient.uuid) != after:
-            return row.patient.uuid
+    pairs = list(zip(lines, groups, strict=True))
+    for line, group in pairs[position + 1 :] + pairs[: position + 1]:
+        if group == "due" and str(line.patient_uuid) != after:
+            return line.patient_uuid
     return None
 
 

@@ -56,7 +56,7 @@ def dosing_queue(request: HttpRequest) -> HttpResponse:
         offset=_offset(request.GET.get("offset")),
     )
     if queue.exact is not None and not request.htmx:
-        return redirect("web:dosing_dispense", patient_uuid=queue.exact.uuid)
+        return redirect("web:dosing_dispense", patient_uuid=queue.exact)
     if request.htmx and request.GET.get("more"):
         template = "web/dosing/queue.html#row_list"
     elif request.htmx:
