@@ -2,7 +2,8 @@
 
 Benchmarks are not tests. Each one creates its own database on the server named by
 ``DATABASE_URL`` (``mooring_bench_<name>_<pid>``), migrates it, loads what it needs, prints
-its figures, writes ``bench/results/<name>.json`` and drops the database again.
+its figures, writes ``bench/results/<name>.json`` and drops the database again (unless
+``BENCH_KEEP_DB=1``: then it is kept for a look afterwards, and you drop it).
 """
 
 from __future__ import annotations
@@ -63,8 +64,12 @@ def bench_database(name: str) -> Iterator[str]:
             from django.db import connections
 
             connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        if os.environ.get("BENCH_KEEP_DB"):
+            # For looking into a run afterwards (EXPLAIN ANALYZE...); drop it yourself.
+            print(f"bench: kept the database {db_name}")
+        else:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         os.environ["DATABASE_URL"] = url
 
 

@@ -1,20 +1,34 @@
-"""A morning at the dosing window on PostgreSQL: concurrent nurses dispensing through the service.
+"""A morning at the dosing window on PostgreSQL: nurses dispensing through the service.
 
 2,000 patients with signed methadone orders are due; 1,000,000 past doses are bulk-loaded
-(a fixture: plain SQL, not the services). Then ``--nurses`` threads, each with its own
-database connection, dispense every due dose through ``dose_dispense``. The same run
-measures the ceiling: the same writes (the administration, the bottle balance, the ledger
-row, an audit row) done with plain SQL in one transaction per dose.
+(a fixture: plain SQL, not the services). Each nurse is a separate PROCESS with its own
+Django set-up and database connection, as gunicorn workers are in production (threads in
+one process would serialise the ORM's Python on the GIL and measure that instead). The run:
 
-Targets: the service reaches at least half the ceiling's rate, and its p99 is under 50 ms.
-Run with `make bench`, or
+1. ``single``: one nurse doses ``--single`` people in turn through ``dose_dispense`` (the
+   latency of one dose with nobody else at the window);
+2. ``concurrent``: ``--nurses`` nurses dose everyone else at once, each from their own
+   bottle;
+3. the ceiling, the same two ways: the same writes (the administration, the bottle
+   balance, the ledger row, an audit row) as plain SQL in one transaction per dose, no
+   checks and no audit chain;
+4. the ceiling again with the audit chain's append step (the advisory lock, the previous
+   hash, the SHA-256), to show what the chain alone costs when nurses work at once.
+
+For the service, each process also times the chain lock: how long ``record()`` waited for
+``pg_advisory_xact_lock`` and how long the lock was then held (to the end of the commit).
+The first dose of each nurse is a warm-up and is not timed.
+
+Targets: the concurrent service reaches at least half the concurrent ceiling's rate, and
+its p99 is under 50 ms. Run with `make bench`, or
     scripts/with-postgres.sh .venv/bin/python bench/dosing.py [--patients N --history N]
 """
 
 from __future__ import annotations
 
 import argparse
-import threading
+import hashlib
+import multiprocessing
 import time
 import uuid
 from datetime import date, datetime, timedelta
@@ -157,166 +171,332 @@ def _load_history(
     print(f"  copied {written:,} past doses in {time.monotonic() - started:.1f} s")
 
 
-def _dispense_all(orders: list, bottles: list, nurses: list, clinic, workers: int) -> dict:
-    """Every order dosed once, by ``workers`` threads, through ``dose_dispense``."""
+# The workers: one process per nurse -----------------------------------------------------
+
+
+def _worker(job: dict, barrier, results) -> None:
+    """One nurse's process: set Django up, load its share, wait for the others, dose."""
+    import django
+
+    django.setup()
+    try:
+        results.put(_JOBS[job["kind"]](job, barrier))
+    except Exception as error:  # noqa: BLE001 - reported by the parent
+        barrier.abort()
+        results.put({"crashed": f"{type(error).__name__}: {error}"})
+
+
+def _service_job(job: dict, barrier) -> dict:
+    """Dose ``job["orders"]`` through ``dose_dispense``, timing each call and the chain lock."""
     from django.db import connection
 
     from mooring.accounts.access import roles_at
+    from mooring.accounts.models import Clinic, User
     from mooring.core.context import Actor
+    from mooring.inventory.models import StockBottle
+    from mooring.medications.models import MedicationOrder
     from mooring.medications.services import dose_dispense
 
-    timings: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    chunks = [orders[n::workers] for n in range(workers)]
+    clinic = Clinic.objects.get(pk=job["clinic"])
+    nurse = User.objects.get(pk=job["nurse"])
+    actor = Actor(user=nurse, clinic=clinic, roles=tuple(roles_at(nurse, clinic.id)))
+    # What the dispense screen hands the service: the bottle with its product and clinic,
+    # the order with its patient.
+    bottle = StockBottle.objects.select_related("product", "clinic").get(pk=job["bottle"])
+    by_id = MedicationOrder.objects.select_related("patient").in_bulk(job["orders"])
+    orders = [by_id[pk] for pk in job["orders"]]
+    chain = {"waits": [], "holds": [], "acquired": None}
 
-    def work(n: int) -> None:
-        nurse = nurses[n]
-        actor = Actor(user=nurse, clinic=clinic, roles=tuple(roles_at(nurse, clinic.id)))
-        bottle = bottles[n]
-        local: list[float] = []
+    def watch(execute, sql, params, many, context):
+        if "pg_advisory_xact_lock" not in sql:
+            return execute(sql, params, many, context)
+        began = time.perf_counter()
         try:
-            for order in chunks[n]:
-                began = time.perf_counter()
-                try:
-                    dose_dispense(
-                        actor=actor,
-                        order=order,
-                        amount_mg=Decimal("80.00"),
-                        stock_bottle=bottle,
-                        idempotency_key=f"bench-{order.uuid}",
-                    )
-                except Exception as error:  # noqa: BLE001 - counted and reported
-                    with lock:
-                        errors.append(f"{type(error).__name__}: {error}")
-                local.append((time.perf_counter() - began) * 1000)
+            return execute(sql, params, many, context)
         finally:
-            connection.close()
-        with lock:
-            timings.extend(local)
+            chain["acquired"] = time.perf_counter()
+            chain["waits"].append((chain["acquired"] - began) * 1000)
 
-    return _run_threads(work, workers, timings, errors)
+    def give(order) -> None:
+        dose_dispense(
+            actor=actor,
+            order=order,
+            amount_mg=Decimal("80.00"),
+            stock_bottle=bottle,
+            idempotency_key=f"bench-{order.uuid}",
+        )
+
+    timings, errors = [], []
+    with connection.execute_wrapper(watch):
+        give(orders[0])  # warm-up: imports, translations, the roles cache
+        chain["waits"].clear()
+        barrier.wait()
+        started, cpu = time.monotonic(), time.process_time()
+        for order in orders[1:]:
+            began = time.perf_counter()
+            chain["acquired"] = None
+            try:
+                give(order)
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                errors.append(f"{type(error).__name__}: {error}")
+            ended = time.perf_counter()
+            timings.append((ended - began) * 1000)
+            if chain["acquired"] is not None:
+                chain["holds"].append((ended - chain["acquired"]) * 1000)
+        finished, cpu = time.monotonic(), time.process_time() - cpu
+    connection.close()
+    return {
+        "timings": timings,
+        "errors": errors,
+        "cpu_seconds": cpu,
+        "lock_waits": chain["waits"],
+        "lock_holds": chain["holds"],
+        "started": started,
+        "finished": finished,
+    }
 
 
-def _ceiling(patient_orders: list, bottles: list, nurses: list, clinic, workers: int) -> dict:
-    """The same writes in plain SQL: dose, bottle balance, ledger row, audit row."""
+def _ceiling_job(job: dict, barrier) -> dict:
+    """The same writes as plain SQL, one transaction per dose (optionally the chain's step)."""
     from django.db import connection, transaction
 
-    timings: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    chunks = [patient_orders[n::workers] for n in range(workers)]
+    nurse_id, bottle_id, clinic_id = job["nurse"], job["bottle"], job["clinic"]
+    rows = job["rows"]  # (order id, patient id, order uuid)
+    day_offset, chained = job["day_offset"], job["chain"]
+    waits: list[float] = []
 
-    def work(n: int) -> None:
-        nurse_id = nurses[n].id
-        bottle_id = bottles[workers + n].id
-        local: list[float] = []
-        try:
-            for order in chunks[n]:
+    def give(order_id: int, patient_id: int, order_uuid: str) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            dose_uuid = uuid.uuid4()
+            cursor.execute(
+                "INSERT INTO medications_doseadministration (uuid, order_id, "
+                "patient_id, clinic_id, service_date, administered_at, amount_mg, "
+                "administration_index, kind, nurse_id, stock_bottle_id, "
+                "back_entered, entered_at, idempotency_key, created_at) VALUES "
+                "(%s, %s, %s, %s, CURRENT_DATE + %s, now(), 80, 1, 'observed', %s, "
+                "%s, false, now(), %s, now())",
+                [
+                    dose_uuid,
+                    order_id,
+                    patient_id,
+                    clinic_id,
+                    day_offset,
+                    nurse_id,
+                    bottle_id,
+                    f"sql{day_offset}-{order_uuid}",
+                ],
+            )
+            cursor.execute(
+                "UPDATE inventory_stockbottle SET balance_mg = balance_mg - 80, "
+                "balance_ml = balance_ml - 8 WHERE id = %s RETURNING balance_mg",
+                [bottle_id],
+            )
+            balance = cursor.fetchone()[0]
+            cursor.execute(
+                "INSERT INTO inventory_inventoryledgerentry (uuid, bottle_id, "
+                "clinic_id, kind, delta_mg, delta_ml, balance_after_mg, "
+                "occurred_at, actor_id, reason, reference, created_at) VALUES "
+                "(%s, %s, %s, 'dispense', -80, -8, %s, now(), %s, '', %s, now())",
+                [uuid.uuid4(), bottle_id, clinic_id, balance, nurse_id, dose_uuid],
+            )
+            previous = ""
+            if chained:
                 began = time.perf_counter()
-                try:
-                    with transaction.atomic(), connection.cursor() as cursor:
-                        dose_uuid = uuid.uuid4()
-                        cursor.execute(
-                            "INSERT INTO medications_doseadministration (uuid, order_id, "
-                            "patient_id, clinic_id, service_date, administered_at, amount_mg, "
-                            "administration_index, kind, nurse_id, stock_bottle_id, "
-                            "back_entered, entered_at, idempotency_key, created_at) VALUES "
-                            "(%s, %s, %s, %s, CURRENT_DATE + 1, now(), 80, 1, 'observed', %s, "
-                            "%s, false, now(), %s, now())",
-                            [
-                                dose_uuid,
-                                order.id,
-                                order.patient_id,
-                                clinic.id,
-                                nurse_id,
-                                bottle_id,
-                                f"sql-{order.uuid}",
-                            ],
-                        )
-                        cursor.execute(
-                            "UPDATE inventory_stockbottle SET balance_mg = balance_mg - 80, "
-                            "balance_ml = balance_ml - 8 WHERE id = %s RETURNING balance_mg",
-                            [bottle_id],
-                        )
-                        balance = cursor.fetchone()[0]
-                        cursor.execute(
-                            "INSERT INTO inventory_inventoryledgerentry (uuid, bottle_id, "
-                            "clinic_id, kind, delta_mg, delta_ml, balance_after_mg, "
-                            "occurred_at, actor_id, reason, reference, created_at) VALUES "
-                            "(%s, %s, %s, 'dispense', -80, -8, %s, now(), %s, '', %s, now())",
-                            [uuid.uuid4(), bottle_id, clinic.id, balance, nurse_id, dose_uuid],
-                        )
-                        _audit_row(cursor, nurse_id, clinic.id, order.patient_id, dose_uuid)
-                except Exception as error:  # noqa: BLE001 - counted and reported
-                    with lock:
-                        errors.append(f"{type(error).__name__}: {error}")
-                local.append((time.perf_counter() - began) * 1000)
-        finally:
-            connection.close()
-        with lock:
-            timings.extend(local)
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+                waits.append((time.perf_counter() - began) * 1000)
+                cursor.execute("SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1")
+                found = cursor.fetchone()
+                previous = found[0] if found else ""
+            _audit_row(cursor, nurse_id, clinic_id, patient_id, dose_uuid, previous)
 
-    return _run_threads(work, workers, timings, errors)
+    timings, errors = [], []
+    give(*rows[0])  # warm-up
+    waits.clear()
+    barrier.wait()
+    started = time.monotonic()
+    for row in rows[1:]:
+        began = time.perf_counter()
+        try:
+            give(*row)
+        except Exception as error:  # noqa: BLE001 - counted and reported
+            errors.append(f"{type(error).__name__}: {error}")
+        timings.append((time.perf_counter() - began) * 1000)
+    finished = time.monotonic()
+    connection.close()
+    return {
+        "timings": timings,
+        "errors": errors,
+        "lock_waits": waits,
+        "lock_holds": [],
+        "started": started,
+        "finished": finished,
+    }
 
 
-def _audit_row(cursor, user_id: int, clinic_id: int, patient_id: int, dose_uuid) -> None:
-    """One audit row, as plain SQL: no hash-chain lock (the service takes one)."""
+_JOBS = {"service": _service_job, "ceiling": _ceiling_job}
+# The key audit.services takes; the chained ceiling takes the same one.
+CHAIN_LOCK_KEY = 7_403_911
+
+
+def _audit_row(cursor, user_id: int, clinic_id: int, patient_id: int, dose_uuid, previous) -> None:
+    """One audit row as plain SQL; with ``previous``, hashed onto it as the chain does."""
+    row_uuid = uuid.uuid4()
+    body = f"{previous}|{row_uuid}|{user_id}|{clinic_id}|{patient_id}|{dose_uuid}"
     cursor.execute(
         "INSERT INTO audit_auditevent (uuid, occurred_at, actor_id, actor_username, role, "
         "clinic_id, patient_id, action, object_type, object_id, data_category, "
         "source_address, user_agent, channel, outcome, detail, previous_hash, hash) VALUES "
         "(%s, now(), %s, 'nurse', 'nurse', %s, %s, 'create', 'dose_administration', %s, "
-        "'sud_treatment', '', '', 'bench', 'success', '{}', '', %s)",
-        [uuid.uuid4(), user_id, clinic_id, patient_id, str(dose_uuid), uuid.uuid4().hex * 2],
+        "'sud_treatment', '', '', 'bench', 'success', '{}', %s, %s)",
+        [
+            row_uuid,
+            user_id,
+            clinic_id,
+            patient_id,
+            str(dose_uuid),
+            previous,
+            hashlib.sha256(body.encode()).hexdigest(),
+        ],
     )
 
 
-def _run_threads(work, workers: int, timings: list[float], errors: list[str]) -> dict:
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - began
+def _run_processes(jobs: list[dict]) -> dict:
+    """Start one process per job, release them together, and summarise their timings."""
+    from django.db import connections
+
+    connections.close_all()  # nothing shared with the children
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(jobs))
+    results = context.Queue()
+    processes = [
+        context.Process(target=_worker, args=(job, barrier, results), daemon=True) for job in jobs
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    crashed = [o["crashed"] for o in outcomes if "crashed" in o]
+    if crashed:
+        raise RuntimeError(f"a nurse process failed: {crashed[0]}")
+    timings = [t for o in outcomes for t in o["timings"]]
+    errors = [e for o in outcomes for e in o["errors"]]
+    waits = [t for o in outcomes for t in o["lock_waits"]]
+    holds = [t for o in outcomes for t in o["lock_holds"]]
+    seconds = max(o["finished"] for o in outcomes) - min(o["started"] for o in outcomes)
     done = len(timings) - len(errors)
-    return {
+    cpu = sum(o.get("cpu_seconds", 0.0) for o in outcomes)
+    figures = {
+        "processes": len(jobs),
         "doses": done,
         "errors": len(errors),
         "first_errors": errors[:3],
         "seconds": round(seconds, 2),
-        "doses_per_second": round(done / seconds, 1),
+        "doses_per_second": round(done / seconds, 1) if seconds else 0.0,
         "p50_ms": round(percentile(timings, 0.50), 2),
         "p99_ms": round(percentile(timings, 0.99), 2),
         "max_ms": round(max(timings), 2),
     }
+    if cpu:
+        # The nurse process's own CPU per dose (Django, the checks, psycopg): the part of
+        # the latency a busy machine cannot inflate, and what a worker process pays.
+        figures["client_cpu_ms_per_dose"] = round(cpu * 1000 / max(len(timings), 1), 2)
+    if waits:
+        figures["chain_lock"] = {
+            "wait_p50_ms": round(percentile(waits, 0.50), 2),
+            "wait_p99_ms": round(percentile(waits, 0.99), 2),
+            # The share of all the time spent dosing that was spent queueing for the lock.
+            "wait_share_of_latency": round(sum(waits) / sum(timings), 3),
+        }
+        if holds:
+            figures["chain_lock"]["held_p50_ms"] = round(percentile(holds, 0.50), 2)
+            figures["chain_lock"]["held_p99_ms"] = round(percentile(holds, 0.99), 2)
+    return figures
 
 
-def run(patients: int, history: int, nurses: int) -> dict:
+def _service(orders: list, world: dict, workers: int) -> dict:
+    chunks = [orders[n::workers] for n in range(workers)]
+    return _run_processes(
+        [
+            {
+                "kind": "service",
+                "clinic": world["clinic"].id,
+                "nurse": world["nurses"][n].id,
+                "bottle": world["bottles"][n].id,
+                "orders": [o.id for o in chunk],
+            }
+            for n, chunk in enumerate(chunks)
+        ]
+    )
+
+
+def _ceiling(orders: list, world: dict, workers: int, *, day_offset: int, chain: bool) -> dict:
+    chunks = [orders[n::workers] for n in range(workers)]
+    return _run_processes(
+        [
+            {
+                "kind": "ceiling",
+                "clinic": world["clinic"].id,
+                "nurse": world["nurses"][n].id,
+                "bottle": world["bottles"][8 + n].id,
+                "rows": [(o.id, o.patient_id, str(o.uuid)) for o in chunk],
+                "day_offset": day_offset,
+                "chain": chain,
+            }
+            for n, chunk in enumerate(chunks)
+        ]
+    )
+
+
+def _say(label: str, figures: dict) -> None:
+    line = (
+        f"{label}: {figures['doses']:,} doses by {figures['processes']} process(es) in "
+        f"{figures['seconds']} s = {figures['doses_per_second']}/s; p50 {figures['p50_ms']} ms, "
+        f"p99 {figures['p99_ms']} ms ({figures['errors']} errors {figures['first_errors']})"
+    )
+    if "client_cpu_ms_per_dose" in figures:
+        line += f"; {figures['client_cpu_ms_per_dose']} ms of the nurse process's CPU a dose"
+    lock = figures.get("chain_lock")
+    if lock:
+        line += (
+            f"\n    chain lock: waited p50 {lock['wait_p50_ms']} ms, p99 {lock['wait_p99_ms']} ms "
+            f"({lock['wait_share_of_latency']:.0%} of the time)"
+        )
+        if "held_p50_ms" in lock:
+            line += f"; held p50 {lock['held_p50_ms']} ms, p99 {lock['held_p99_ms']} ms"
+    print(line, flush=True)
+
+
+def run(patients: int, history: int, nurses: int, single: int) -> dict:
     from mooring.medications.models import MedicationOrder
 
     started = time.monotonic()
     world = setup(patients, history)
     print(
         f"set up {patients:,} patients and {history:,} past doses in "
-        f"{time.monotonic() - started:.0f} s"
+        f"{time.monotonic() - started:.0f} s",
+        flush=True,
     )
     orders = list(
-        MedicationOrder.objects.select_related("patient").order_by("patient__legal_family_name")
+        MedicationOrder.objects.select_related("patient").order_by(
+            "patient__legal_family_name", "id"
+        )
     )
-    service = _dispense_all(orders, world["bottles"], world["nurses"], world["clinic"], nurses)
-    print(
-        f"service: {service['doses']:,} doses by {nurses} nurses in {service['seconds']} s = "
-        f"{service['doses_per_second']}/s; p50 {service['p50_ms']} ms, p99 {service['p99_ms']} "
-        f"ms ({service['errors']} errors {service['first_errors']})"
+    alone, together = orders[:single], orders[single:]
+    result: dict = {}
+    result["service_single"] = _service(alone, world, 1)
+    _say("service, one nurse", result["service_single"])
+    result["service"] = _service(together, world, nurses)
+    _say(f"service, {nurses} nurses", result["service"])
+    result["plain_sql_ceiling_single"] = _ceiling(alone, world, 1, day_offset=1, chain=False)
+    _say("plain SQL, one nurse", result["plain_sql_ceiling_single"])
+    result["plain_sql_ceiling"] = _ceiling(together, world, nurses, day_offset=1, chain=False)
+    _say(f"plain SQL, {nurses} nurses", result["plain_sql_ceiling"])
+    result["plain_sql_with_chain_lock"] = _ceiling(
+        together, world, nurses, day_offset=2, chain=True
     )
-    ceiling = _ceiling(orders, world["bottles"], world["nurses"], world["clinic"], nurses)
-    print(
-        f"plain SQL ceiling: {ceiling['doses']:,} doses in {ceiling['seconds']} s = "
-        f"{ceiling['doses_per_second']}/s; p50 {ceiling['p50_ms']} ms, p99 {ceiling['p99_ms']} "
-        f"ms ({ceiling['errors']} errors {ceiling['first_errors']})"
-    )
+    _say(f"plain SQL + the chain lock, {nurses} nurses", result["plain_sql_with_chain_lock"])
+    service, ceiling = result["service"], result["plain_sql_ceiling"]
     share = (
         service["doses_per_second"] / ceiling["doses_per_second"]
         if ceiling["doses_per_second"]
@@ -333,8 +513,9 @@ def run(patients: int, history: int, nurses: int) -> dict:
         "patients": patients,
         "past_doses": history,
         "nurses": nurses,
-        "service": service,
-        "plain_sql_ceiling": ceiling,
+        "single_nurse_doses": single,
+        "workers": "one process per nurse, each with its own Django set-up and connection",
+        **result,
         "share_of_ceiling": round(share, 3),
         "target_share_of_ceiling": TARGET_SHARE_OF_CEILING,
         "target_p99_ms": TARGET_P99_MS,
@@ -348,10 +529,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--history", type=int, default=1_000_000)
     parser.add_argument("--nurses", type=int, default=6)
+    parser.add_argument("--single", type=int, default=300, help="doses given by one nurse alone")
+    parser.add_argument("--output", default=NAME, help="results file name (bench/results/)")
     options = parser.parse_args(argv)
     with bench_database(NAME):
-        result = run(options.patients, options.history, options.nurses)
-    path = write_result(NAME, result)
+        result = run(options.patients, options.history, options.nurses, options.single)
+    path = write_result(options.output, result)
     print(f"wrote {path}")
     return result
 

@@ -3,7 +3,10 @@
 The page is ``web:dosing_queue`` (``/dosing/``) through the Django test client: middleware,
 the access check, the queue selector and the template. 2,000 patients have signed methadone
 orders at Harbor, a third of them already dosed today, a few held; 60 days of past doses
-(120,000 rows) sit behind the missed-dose check. Target: p95 under 100 ms.
+(120,000 rows) sit behind the missed-dose check. Measured as a nurse uses it: the first
+page (a page of rows and the counts of everyone), the page after a dose (focused on the
+next person due), the next page appended by htmx, and the scan box filtering by a name.
+Target: p95 under 100 ms for each.
     scripts/with-postgres.sh .venv/bin/python bench/queue_page.py [--patients N --requests N]
 """
 
@@ -107,38 +110,67 @@ def run(patients: int, requests: int) -> dict:
     client = Client()
     client.force_login(ben)
     url = reverse("web:dosing_queue")
-    first = client.get(url)
-    assert first.status_code == 200, first.status_code
-    queries = {"n": 0}
+    # As a nurse sees it: the first page; the page after a dose (the next person due
+    # focused, which may be deep in the list); the next page appended by htmx; and the
+    # scan box filtering by name as she types.
+    after = str(orders[len(orders) // 2].patient.uuid)
+    pages = {
+        "first_page": (url, {}),
+        "after_a_dose": (url, {"after": after}),
+        "show_more_htmx": (url, {"offset": "100", "more": "1", "HTTP_HX_REQUEST": "true"}),
+        "typing_a_name_htmx": (url, {"q": "rob", "HTTP_HX_REQUEST": "true"}),
+    }
 
-    def count(execute, sql, params, many, context):
-        queries["n"] += 1
-        return execute(sql, params, many, context)
+    def get(target: str, params: dict):
+        query = {k: v for k, v in params.items() if not k.startswith("HTTP_")}
+        headers = {k: v for k, v in params.items() if k.startswith("HTTP_")}
+        response = client.get(target, query, **headers)
+        assert response.status_code == 200, response.status_code
+        return response
 
-    with connection.execute_wrapper(count):
-        client.get(url)
-    timings = time_calls(lambda: client.get(url), repeat=requests)
-    figures = summarise(timings)
+    figures: dict[str, dict] = {}
+    for name, (target, params) in pages.items():
+        queries = {"n": 0}
+
+        def count(execute, sql, params_, many, context, queries=queries):
+            queries["n"] += 1
+            return execute(sql, params_, many, context)
+
+        with connection.execute_wrapper(count):
+            body = get(target, params).content
+        timings = time_calls(lambda target=target, params=params: get(target, params), requests)
+        figures[name] = {
+            **summarise(timings),
+            "queries_per_request": queries["n"],
+            "page_bytes": len(body),
+        }
+        print(
+            f"{name}: p50 {figures[name]['p50_ms']} ms, p95 {figures[name]['p95_ms']} ms, "
+            f"{queries['n']} queries, {len(body):,} bytes"
+        )
     # The selector alone, to tell the queries from the rendering.
     from mooring.medications.selectors import dosing_queue
 
     selector = summarise(time_calls(lambda: dosing_queue(harbor, today), repeat=20))
     print(f"dosing_queue selector alone: p50 {selector['p50_ms']} ms, p95 {selector['p95_ms']} ms")
+    worst = max(f["p95_ms"] for f in figures.values())
+    first = figures["first_page"]
     print(
-        f"queue page: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-        f"{queries['n']} queries, {len(first.content):,} bytes: "
-        f"{verdict(figures['p95_ms'], TARGET_P95_MS)} ({TARGET_P95_MS:.0f} ms)"
+        f"queue page: p50 {first['p50_ms']} ms, p95 {first['p95_ms']} ms, worst p95 of the "
+        f"four {worst} ms: {verdict(worst, TARGET_P95_MS)} ({TARGET_P95_MS:.0f} ms)"
     )
     return {
         "benchmark": NAME,
         "patients_due": patients,
         "past_doses": patients * 60,
         "target_p95_ms": TARGET_P95_MS,
-        "meets_target": figures["p95_ms"] <= TARGET_P95_MS,
-        "page": figures,
+        "meets_target": worst <= TARGET_P95_MS,
+        # The first page, as before; the others below.
+        "page": {k: v for k, v in first.items() if k not in ("queries_per_request", "page_bytes")},
+        "pages": figures,
         "selector": selector,
-        "queries_per_request": queries["n"],
-        "page_bytes": len(first.content),
+        "queries_per_request": first["queries_per_request"],
+        "page_bytes": first["page_bytes"],
         "environment": environment(),
     }
 
