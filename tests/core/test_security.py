@@ -88,3 +88,19 @@ def test_an_idle_api_session_gets_a_problem_document(client, personas):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "session_expired"
+
+
+def test_the_admin_cannot_change_sign_in_privileges_or_passwords(client, personas):
+    ian = personas["ian"]  # as the demo makes him: a superuser administrator
+    ian.is_staff = ian.is_superuser = True
+    ian.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(ian)
+    ben = personas["ben"]
+    page = client.get(f"/admin/accounts/user/{ben.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.content.decode()
+    assert 'name="is_active"' not in page.content.decode()
+    password = client.get(f"/admin/accounts/user/{ben.pk}/password/")
+    assert password.status_code == 302
+    assert password["Location"] == "/staff/"
+    assert client.get("/admin/accounts/user/add/").status_code == 403

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.shortcuts import redirect
 
 from mooring.accounts import access
 from mooring.accounts.capabilities import Capability
@@ -79,6 +80,17 @@ class StaffRoleInline(admin.TabularInline):
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin, AuditedAdmin):
+    """Read-mostly: sign-in, privileges and passwords change on the staff pages (/staff/),
+    whose services guard them (no self lock-out, per-clinic rights) and audit each change."""
+
     list_display = ["username", "display_name", "credentials", "is_active", "last_login"]
     fieldsets = [*UserAdmin.fieldsets, ("Mooring", {"fields": ["display_name", "credentials"]})]
+    readonly_fields = ["is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+                       "last_login", "date_joined"]
     inlines = [StaffRoleInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # new staff accounts are made on /staff/new/
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        return redirect("web:staff_list")
