@@ -37,7 +37,9 @@ def require_patient_here(
     clinic = actor.clinic
     if clinic is None or actor.user is None:
         raise ValidationFailed(_("Choose the clinic you are working at."), code="clinic_required")
-    if clinic.id not in access_clinic_ids(patient) or not access.can(
+    # The home clinic always sees its patients; only another clinic asks the providers.
+    at_home = clinic.id == patient.home_clinic_id
+    if (not at_home and clinic.id not in access_clinic_ids(patient)) or not access.can(
         actor.user, Capability.VIEW_DEMOGRAPHICS, clinic.id
     ):
         raise NotFoundOrForbidden()
