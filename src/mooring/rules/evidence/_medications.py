@@ -80,7 +80,7 @@ SOURCES = (
     ),
     Source(
         "S-COHEN-JAM2022",
-        "Low dose initiation of buprenorphine, J Addict Med 2022;16(4):399-406 (abstract)",
+        "Low dose initiation of buprenorphine, Journal of Addiction Medicine 2022;16(4):399-406 (abstract)",
         "2022",
         P,
         "https://pubmed.ncbi.nlm.nih.gov/34954746/",
@@ -307,7 +307,7 @@ SOURCES = (
     ),
     Source(
         "S-SAMHSA-QT-2011",
-        "SAMHSA expert panel on QT and methadone, J Addict Dis 2011;30:283-306",
+        "SAMHSA expert panel on QT and methadone, Journal of Addictive Diseases 2011;30:283-306",
         "2011",
         P,
         "https://pubmed.ncbi.nlm.nih.gov/22026519/",

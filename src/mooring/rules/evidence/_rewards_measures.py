@@ -205,7 +205,7 @@ SOURCES = (
     ),
     Source(
         "S-ASCP-2024-DISCONT",
-        "Buprenorphine discontinuation, MarketScan 2006-2016. Addict Sci Clin Pract",
+        "Buprenorphine discontinuation, MarketScan 2006-2016. Addiction Science & Clinical Practice",
         "2024",
         P,
         "https://ascpjournal.biomedcentral.com/articles/10.1186/s13722-024-00450-0",
