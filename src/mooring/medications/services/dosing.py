@@ -42,7 +42,7 @@ from mooring.medications.models import (
     MedicationOrder,
 )
 from mooring.medications.selectors import active_guest_arrangement, day_facts, dose_blocker
-from mooring.medications.services._access import require_patient_here
+from mooring.patients.selectors import require_patient_here
 
 # Refused as a conflict with what was already given, like a second clinic's dose.
 TAKE_HOME_TODAY = "take_home_issued_for_today"
