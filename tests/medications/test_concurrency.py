@@ -2,48 +2,31 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from mooring.core.errors import DomainError
 from mooring.inventory.models import EntryKind, InventoryLedgerEntry, StockBottle
 from mooring.medications.models import DoseAdministration
 from mooring.medications.services import dose_dispense
+from tests.concurrency import at_once
 from tests.inventory.conftest import ONE_LITRE_MG, postgres_only
 
 pytestmark = [*postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def _race(actor, order, bottle, keys):
-    barrier = threading.Barrier(len(keys))
-    results: list[object] = []
-
     def press(key):
-        try:
-            barrier.wait(timeout=10)
-            results.append(
-                dose_dispense(
-                    actor=actor,
-                    order=order,
-                    amount_mg=Decimal("30"),
-                    stock_bottle=bottle,
-                    idempotency_key=key,
-                )
-            )
-        except DomainError as error:
-            results.append(error)
-        finally:
-            connection.close()
+        return lambda: dose_dispense(
+            actor=actor,
+            order=order,
+            amount_mg=Decimal("30"),
+            stock_bottle=bottle,
+            idempotency_key=key,
+        )
 
-    threads = [threading.Thread(target=press, args=(key,)) for key in keys]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return at_once(*(press(key) for key in keys))
 
 
 def test_two_nurses_pressing_dispense_at_once_give_one_dose(signed, ben, bottle):
@@ -69,14 +52,10 @@ def test_a_retried_request_racing_itself_doses_once(signed, ben, bottle):
 def test_two_patients_drawing_one_bottle_never_overdraw_it(signed, ben, receive, make_patient):
     small = receive(mg=Decimal("40"))[0]  # enough for one 30 mg dose, not two
     first, second = signed(make_patient("Ivy")), signed(make_patient("Jo"))
-    barrier = threading.Barrier(2)
-    results: list[object] = []
-
-    def press(order, key):
-        try:
-            barrier.wait(timeout=10)
-            results.append(
-                dose_dispense(
+    results = at_once(
+        *(
+            (
+                lambda order=order, key=f"k{n}": dose_dispense(
                     actor=ben,
                     order=order,
                     amount_mg=Decimal("30"),
@@ -84,18 +63,9 @@ def test_two_patients_drawing_one_bottle_never_overdraw_it(signed, ben, receive,
                     idempotency_key=key,
                 )
             )
-        except DomainError as error:
-            results.append(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=press, args=(o, f"k{n}")) for n, o in enumerate((first, second))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+            for n, order in enumerate((first, second))
+        )
+    )
     assert sorted(type(r).__name__ for r in results) == ["DoseAdministration", "ValidationFailed"]
     assert [r.code for r in results if isinstance(r, DomainError)] == ["insufficient_stock"]
     assert StockBottle.objects.get(pk=small.pk).balance_mg == Decimal("10")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from mooring.core.errors import DomainError
 from mooring.inventory.models import EntryKind, InventoryLedgerEntry, StockBottle
 from mooring.takehomes.models import TakeHomeBottle
 from mooring.takehomes.services import takehome_issue
+from tests.concurrency import at_once
 from tests.inventory.conftest import ONE_LITRE_MG, postgres_only
 from tests.takehomes.conftest import days
 
@@ -19,32 +18,12 @@ pytestmark = [*postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def _race(actor, order, bottle, keys):
-    barrier = threading.Barrier(len(keys))
-    results: list[object] = []
-
     def press(key):
-        try:
-            barrier.wait(timeout=10)
-            results.append(
-                takehome_issue(
-                    actor=actor,
-                    order=order,
-                    dates=days(1, 3),
-                    stock_bottle=bottle,
-                    idempotency_key=key,
-                )
-            )
-        except DomainError as error:
-            results.append(error)
-        finally:
-            connection.close()
+        return lambda: takehome_issue(
+            actor=actor, order=order, dates=days(1, 3), stock_bottle=bottle, idempotency_key=key
+        )
 
-    threads = [threading.Thread(target=press, args=(key,)) for key in keys]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return at_once(*(press(key) for key in keys))
 
 
 def test_two_nurses_issuing_the_same_dates_at_once_hand_over_one_set(ready, ben, bottle):
