@@ -162,6 +162,7 @@ API = {
     ("POST", "/api/v1/patients/{patient_uuid}/takehomes/recalls"): Rule(C.PRESCRIBE, "patient"),
     ("POST", "/api/v1/takehomes/recalls/{recall_uuid}/outcome"): Rule(C.DISPENSE, "patient"),
     ("GET", "/api/v1/takehomes/worklist"): Rule((C.DISPENSE, C.PRESCRIBE)),
+    ("POST", "/api/v1/takehomes/concerns/{concern_uuid}/acknowledge"): Rule(C.PRESCRIBE, "patient"),
 }
 
 # Routes that are not views of ours (the admin is tested in tests/core/test_security.py).
@@ -204,6 +205,7 @@ def world(make_patient, personas, actor_for, harbor, bottle):  # noqa: F811
     from mooring.core.time import today_at
     from mooring.inventory.services import reconciliation_count
     from mooring.medications.services import OrderDraft, order_draft, order_sign
+    from mooring.takehomes.services.returns import raise_concern
 
     patient = make_patient("Walker", "Harbor")
     ada = actor_for(personas["ada"])
@@ -212,9 +214,11 @@ def world(make_patient, personas, actor_for, harbor, bottle):  # noqa: F811
         daily_dose_mg=Decimal("30"), split=1, start_date=today_at(harbor.tz))))
     count = reconciliation_count(actor=actor_for(personas["ben"]), bottle=bottle,
                                  counted_ml=Decimal("990"), comment="walk: a spill to review")
+    concern = raise_concern(actor_for(personas["ben"]), harbor, patient, "not_returned",
+                            "walk: a bottle not returned")
     return {"patient_uuid": patient.uuid, "episode_uuid": patient.episodes.get().uuid,
             "order_uuid": order.uuid, "bottle_uuid": bottle.uuid, "count_uuid": count.uuid,
-            "user_uuid": personas["ben"].uuid}
+            "user_uuid": personas["ben"].uuid, "concern_uuid": concern.uuid}
 
 
 def _url_for(name, pattern, world):

@@ -43,6 +43,7 @@ PATHS = {
     "/api/v1/patients/{patient_uuid}/takehomes/recalls": {"post"},
     "/api/v1/takehomes/recalls/{recall_uuid}/outcome": {"post"},
     "/api/v1/takehomes/worklist": {"get"},
+    "/api/v1/takehomes/concerns/{concern_uuid}/acknowledge": {"post"},
 }
 
 

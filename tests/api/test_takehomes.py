@@ -572,3 +572,45 @@ def test_a_concern_has_no_database_id(api_as, ready, issue, clock):
     assert "id" not in body["concern"]
     assert TakeHomeConcern.objects.get().uuid.hex == body["concern"]["uuid"].replace("-", "")
     assert Decimal(body["bottle"]["amount_mg"]) == Decimal("30")
+
+
+# --- acknowledging a concern ---------------------------------------------------------------
+
+
+def _concern(api_as, ready, issue, clock):
+    bottles = issue(ready(10), days(1, 1))
+    _next_morning(clock, bottles)
+    response = api_as("ben").post(
+        f"/takehomes/bottles/{bottles[0].uuid}/return", {"outcome": "not_returned"}
+    )
+    return response.json()["concern"]["uuid"]
+
+
+def test_a_prescriber_acknowledges_a_concern_and_it_leaves_the_worklist(
+    api_as, ready, issue, clock
+):
+    concern = _concern(api_as, ready, issue, clock)
+    api = api_as("ada")
+    assert api.get("/takehomes/worklist").json()["counts"]["concerns"] == 1
+    response = api.post(
+        f"/takehomes/concerns/{concern}/acknowledge", {"note": "Reassessed: back to daily"}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["acknowledged_by"]["name"] == "Ada Okafor"
+    assert body["acknowledged_at"] is not None
+    assert body["acknowledgement_note"] == "Reassessed: back to daily"
+    assert api.get("/takehomes/worklist").json()["counts"]["concerns"] == 0
+    event = AuditEvent.objects.filter(object_type="takehome_concern", object_id=concern).get()
+    assert event.detail == {"kind": "not_returned", "acknowledged": True}
+    assert_problem(
+        api.post(f"/takehomes/concerns/{concern}/acknowledge", {}), 409, "already_acknowledged"
+    )
+
+
+def test_only_a_prescriber_acknowledges_and_a_stranger_learns_nothing(api_as, ready, issue, clock):
+    concern = _concern(api_as, ready, issue, clock)
+    path = f"/takehomes/concerns/{concern}/acknowledge"
+    assert_problem(api_as("ben").post(path, {}), 403, "capability_denied")
+    assert_problem(api_as("sam").post(path, {}), 404, "not_found")
+    assert TakeHomeConcern.objects.get().acknowledged_at is None

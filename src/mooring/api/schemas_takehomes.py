@@ -194,6 +194,9 @@ class ConcernOut(Schema):
     recall: UUID | None
     raised_by: StaffRef
     raised_at: datetime
+    acknowledged_by: StaffRef | None
+    acknowledged_at: datetime | None
+    acknowledgement_note: str
 
 
 class ReturnOut(Schema):
@@ -225,6 +228,12 @@ class RecallOutcomeCreate(Input):
     )
     note: StrictStr = Field(
         "", max_length=2000, description="Required unless every bottle was presented."
+    )
+
+
+class ConcernAcknowledge(Input):
+    note: StrictStr = Field(
+        "", max_length=2000, description="What follows, e.g. a new take-home assessment."
     )
 
 

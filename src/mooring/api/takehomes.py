@@ -30,6 +30,8 @@ from mooring.api.schemas import Problem
 from mooring.api.schemas_takehomes import (
     AssessmentCreate,
     AssessmentOut,
+    ConcernAcknowledge,
+    ConcernOut,
     RecallCreate,
     RecallOut,
     RecallOutcomeCreate,
@@ -72,6 +74,7 @@ from mooring.takehomes.selectors import (
 )
 from mooring.takehomes.services import (
     takehome_assessment_record,
+    takehome_concern_acknowledge,
     takehome_issue,
     takehome_labels_print,
     takehome_recall_record,
@@ -84,6 +87,7 @@ router = Router(tags=["take-homes"])
 _ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 _BOTTLE_RELATED = ("patient", "order", "stock_bottle", "issued_by")
 _RECALL_RELATED = ("patient", "clinic", "requested_by", "recorded_by")
+_CONCERN_RELATED = ("patient", "clinic", "bottle", "recall", "raised_by", "acknowledged_by")
 _PDF = {
     "description": "The labels, one 4 x 3 inch page per bottle.",
     "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
@@ -158,6 +162,9 @@ def concern_out(concern: TakeHomeConcern) -> dict[str, Any]:
         "recall": concern.recall.uuid if concern.recall else None,
         "raised_by": staff_ref(concern.raised_by),
         "raised_at": concern.raised_at,
+        "acknowledged_by": staff_ref(concern.acknowledged_by) if concern.acknowledged_by else None,
+        "acknowledged_at": concern.acknowledged_at,
+        "acknowledgement_note": concern.acknowledgement_note,
     }
 
 
@@ -235,6 +242,16 @@ def _recall_for(actor: Actor, recall_uuid: UUID, purpose: str) -> TakeHomeRecall
         raise NotFoundOrForbidden()
     patient_for(actor, recall.patient.uuid, Capability.VIEW_CLINICAL, purpose=purpose, audit=False)
     return recall
+
+
+def _concern_for(actor: Actor, concern_uuid: UUID, purpose: str) -> TakeHomeConcern:
+    concern = (
+        TakeHomeConcern.objects.select_related(*_CONCERN_RELATED).filter(uuid=concern_uuid).first()
+    )
+    if concern is None:
+        raise NotFoundOrForbidden()
+    patient_for(actor, concern.patient.uuid, Capability.VIEW_CLINICAL, purpose=purpose, audit=False)
+    return concern
 
 
 def _request_key(request: HttpRequest, payload: TakeHomeIssueCreate) -> str:
@@ -531,6 +548,20 @@ def takehome_recall_outcome(
         .first()
     )
     return {**recall_out(recall), "concern": concern_out(concern) if concern else None}
+
+
+@router.post(
+    "/takehomes/concerns/{concern_uuid}/acknowledge",
+    response={200: ConcernOut, **_ERRORS},
+    summary="The prescriber has seen a take-home concern and says what follows (prescriber)",
+)
+def takehome_concern_acknowledge_create(
+    request: HttpRequest, concern_uuid: UUID, payload: ConcernAcknowledge
+) -> dict[str, Any]:
+    actor = actor_from_api_request(request)
+    concern = _concern_for(actor, concern_uuid, "takehome_concern")
+    concern = takehome_concern_acknowledge(actor=actor, concern=concern, note=payload.note)
+    return concern_out(TakeHomeConcern.objects.select_related(*_CONCERN_RELATED).get(pk=concern.pk))
 
 
 def _patient_bottles(patient: Patient, uuids: list[UUID], field: str) -> list[TakeHomeBottle]:
