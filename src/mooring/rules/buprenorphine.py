@@ -8,7 +8,7 @@ schedule is a named preset, not a label schedule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -192,6 +192,28 @@ def _maintenance_findings(total: Decimal, profile: ProtocolProfile) -> list[Find
             )
         ]
     return []
+
+
+def induction_day(start: date, earlier_doses: Iterable[date], profile: ProtocolProfile) -> int:
+    """The induction day a buprenorphine order starting on ``start`` falls on.
+
+    Counted from the first dose of the unbroken course that reaches ``start``: a run of
+    missed days as long as the site's re-induction threshold
+    (``profile.missed_dose.reinduce_after_missed_days``) ends a course, so someone who
+    comes back after a long gap starts again at day 1, with its first-dose limits and
+    readiness check. Doses on or after ``start`` are not history and are ignored.
+    """
+    check_date("start", start)
+    gap = profile.missed_dose.reinduce_after_missed_days.value
+    history = sorted({check_date("earlier_doses", d) for d in earlier_doses}, reverse=True)
+    course_start = start
+    for day in history:
+        if day >= start:
+            continue
+        if (course_start - day).days - 1 >= gap:
+            break
+        course_start = day
+    return (start - course_start).days + 1
 
 
 def low_dose_initiation_schedule(

@@ -10,11 +10,13 @@ import pytest
 from mooring.rules.buprenorphine import (
     buprenorphine_readiness,
     check_buprenorphine_dose,
+    induction_day,
     low_dose_initiation_schedule,
 )
 from mooring.rules.common import InvalidInputError
 from mooring.rules.evidence import REGISTRY
-from mooring.rules.profiles import get_profile
+from mooring.rules.profile_settings import Cited, MissedDoseSettings
+from mooring.rules.profiles import SiteSettings, get_profile
 from mooring.rules.withdrawal import LastOpioid
 
 D = Decimal
@@ -156,3 +158,61 @@ def test_low_dose_schedule_rejects_unknown_ids() -> None:
     with pytest.raises(InvalidInputError) as error:
         low_dose_initiation_schedule(date(2025, 6, 1), "BERNESE-42")
     assert error.value.field == "schedule_id"
+
+
+# --- the induction day -------------------------------------------------------------------
+
+START = date(2026, 3, 10)
+
+
+def _days_before(*offsets: int) -> list[date]:
+    return [START - timedelta(days=n) for n in offsets]
+
+
+# US-FED-2024's site default: five missed days in a row start a new induction.
+@pytest.mark.parametrize(
+    ("earlier", "expected"),
+    [
+        ([], 1),  # never on buprenorphine
+        (_days_before(1), 2),  # yesterday was day 1
+        (_days_before(5, 4, 3, 2, 1), 6),
+        (_days_before(7, 5), 8),  # one missed day does not break the course
+        (_days_before(10, 5), 11),  # nor four (6 to 9 March, 1 to 4 March)
+        (_days_before(6), 1),  # five (5 to 9 March): a new induction
+        (_days_before(800, 799, 798), 1),  # two years ago
+        (_days_before(30, 29, 28, 5), 6),  # an old course, then this one from 5 March
+    ],
+)
+def test_the_induction_day_counts_from_the_unbroken_course(
+    earlier: list[date], expected: int
+) -> None:
+    assert induction_day(START, earlier, get_profile("US-FED-2024")) == expected
+
+
+def test_doses_on_or_after_the_start_are_not_history() -> None:
+    profile = get_profile("US-FED-2024")
+    later = [START, START + timedelta(days=3), *_days_before(1)]
+    assert induction_day(START, later, profile) == 2
+    assert induction_day(START, [START], profile) == 1
+
+
+def test_the_induction_day_follows_the_sites_reinduction_threshold() -> None:
+    strict = get_profile("US-FED-2024").with_site_settings(
+        SiteSettings(
+            site_id="harbor",
+            missed_dose=MissedDoseSettings(
+                hold_after_missed_days=Cited(2, ("S-SITE-PROTOCOL",)),
+                reinduce_after_missed_days=Cited(3, ("S-SITE-PROTOCOL",)),
+            ),
+        )
+    )
+    assert induction_day(START, _days_before(5, 4), get_profile("US-FED-2024")) == 6
+    assert induction_day(START, _days_before(5, 4), strict) == 1
+
+
+def test_the_induction_day_refuses_a_datetime() -> None:
+    profile = get_profile("US-FED-2024")
+    with pytest.raises(InvalidInputError, match="earlier_doses"):
+        induction_day(START, [datetime(2026, 3, 9, 9, tzinfo=UTC)], profile)
+    with pytest.raises(InvalidInputError, match="start"):
+        induction_day(datetime(2026, 3, 9, 9, tzinfo=UTC), [], profile)
