@@ -327,3 +327,52 @@ def test_a_last_use_within_the_clock_skew_counts_as_now(draft, ada):
     with pytest.raises(RuleRefused) as caught:
         order_sign(actor=ada, order=order)
     assert {p.code for p in caught.value.problems} == {"buprenorphine.wait_not_met"}
+
+
+def _past_course(signed, clock, patient, first_day, days):
+    """A buprenorphine course of ``days`` daily doses from ``first_day`` (history, as data)."""
+    from mooring.medications.models import DoseAdministration
+
+    clock.move_to(local(first_day, 9))
+    order = signed(
+        patient,
+        medication="buprenorphine_naloxone",
+        form="film",
+        phase="maintenance",
+        mg=BUP.first_dose_max_mg.value,
+        start=first_day,
+        end=first_day + timedelta(days=days - 1),
+    )
+    for n in range(days):
+        day = first_day + timedelta(days=n)
+        DoseAdministration.objects.create(
+            order=order,
+            patient=patient,
+            clinic=order.clinic,
+            service_date=day,
+            administered_at=local(day, 9),
+            amount_mg=order.daily_dose_mg,
+            nurse=order.prescriber,
+            entered_at=local(day, 9),
+            idempotency_key=f"history-{day}",
+        )
+    clock.move_to(NOW)
+
+
+def test_a_return_after_a_long_gap_is_a_new_induction_with_its_readiness_check(
+    draft, signed, ada, clock, make_patient
+):
+    patient = make_patient()
+    _past_course(signed, clock, patient, TODAY - timedelta(days=400), 30)
+    with pytest.raises(RuleRefused) as caught:
+        order_sign(actor=ada, order=induction(draft, patient=patient, cows_score=COWS_START))
+    assert {p.code for p in caught.value.problems} == {"buprenorphine.last_use_unknown"}
+
+
+def test_a_course_that_runs_to_yesterday_is_not_a_new_induction(
+    draft, signed, ada, clock, make_patient
+):
+    patient = make_patient()
+    _past_course(signed, clock, patient, TODAY - timedelta(days=3), 3)
+    signed_order = order_sign(actor=ada, order=induction(draft, patient=patient))
+    assert not {c for c in codes(signed_order.rule_findings) if c.startswith("buprenorphine.")}

@@ -10,7 +10,7 @@ What :func:`check_order` asks at signing, by medication:
 * methadone: first dose and day, step, interval, early weekly cap, missed-dose re-induction,
   QTc (:mod:`mooring.rules.methadone`).
 * sublingual buprenorphine: first-dose, day-1/day-2 and maintenance limits; an induction
-  (phase ``induction``, no buprenorphine dose on record) also readiness: hours since the
+  (phase ``induction``, day 1 of a new course) also readiness: hours since the
   last opioid by kind and the COWS threshold (``buprenorphine_readiness``).
 * oral naltrexone and the extended-release injection, when they start naltrexone (no
   naltrexone order in force the day before): ``naltrexone_readiness`` (opioid-free interval
@@ -277,18 +277,22 @@ def _check_buprenorphine(
 ) -> OrderCheck:
     """The first administration against first-dose limits, the day's total against the day's.
 
-    The induction day counts from the first buprenorphine dose on record (1 if none). On
-    day 1 of an induction, readiness too (:func:`_buprenorphine_readiness`).
+    The induction day counts from the first dose of the person's unbroken buprenorphine
+    course (1 if none, or after a gap as long as the re-induction threshold: someone who
+    comes back after months starts a new induction). On day 1 of an induction, readiness
+    too (:func:`_buprenorphine_readiness`).
     """
-    first = (
+    earlier = (
         DoseAdministration.objects.filter(
-            patient=order.patient, order__medication__in=_SUBLINGUAL_BUPRENORPHINE
+            patient=order.patient,
+            order__medication__in=_SUBLINGUAL_BUPRENORPHINE,
+            service_date__lt=order.start_date,
         )
-        .order_by("service_date")
+        .order_by()
         .values_list("service_date", flat=True)
-        .first()
+        .distinct()
     )
-    day = 1 if first is None else (order.start_date - first).days + 1
+    day = buprenorphine.induction_day(order.start_date, earlier, profile)
     per_dose = order.daily_dose_mg / order.split
     checks = [
         buprenorphine.check_buprenorphine_dose(
