@@ -19,13 +19,18 @@ $BIN/python -m pytest tests/rules -p no:django -W ignore::pytest.PytestConfigWar
   --cov=mooring.rules --cov-branch \
   --cov-report=term-missing:skip-covered --cov-fail-under=100
 
-# The end-to-end journeys drive Debian's Chromium; install it when we can.
-if [[ ! -x /usr/bin/chromium ]]; then
+# The end-to-end journeys drive Debian's Chromium, and take-home labels print names in
+# DejaVu Sans; install them when we can.
+missing=()
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
+if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing Debian's chromium for the end-to-end journeys"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "== installing Debian's ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "!! no /usr/bin/chromium: the end-to-end journeys will be skipped (CI=true fails instead)"
+    echo "!! missing ${missing[*]}: the end-to-end journeys (CI=true fails instead) or the"
+    echo "!! label test with a non-Latin-1 name will be skipped"
   fi
 fi
 

@@ -192,6 +192,9 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 MEDIA_ROOT = Path(env_str("MOORING_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # patient photos are served only through an audited view
+# A folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf for take-home labels, when the
+# system's fonts are elsewhere (mooring.takehomes.labels looks in the usual places first).
+MOORING_LABEL_FONT_DIR = env_str("MOORING_LABEL_FONT_DIR", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

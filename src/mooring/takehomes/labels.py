@@ -3,20 +3,34 @@
 Each label carries what the person, a pharmacist or an emergency clinician needs: who the dose
 is for, what and how much, the date to take it, the clinic to call, the lot, the prescriber,
 the child-safety warning, and a QR code of the bottle's public id for the return check-in.
-Drawn as vectors (no images, no fonts to fetch); :func:`render_labels` writes no audit row —
+Drawn as vectors (no images, nothing fetched); :func:`render_labels` writes no audit row —
 printing goes through ``takehome_labels_print``, which does.
+
+Names must print as written: "Nguyễn Thị Đào" or "Łukasz Wróbel" are outside the Latin-1
+that PDF's built-in Helvetica can draw. The labels embed DejaVu Sans (Latin, Greek and
+Cyrillic) from the machine's fonts (Debian and Ubuntu: ``fonts-dejavu-core``; or the folder
+in ``MOORING_LABEL_FONT_DIR``), and fall back to the Vera font that ReportLab ships, which
+covers Western European names only (a warning is logged at the first print).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import qrcode
+import reportlab
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from mooring.takehomes.models import TakeHomeBottle
@@ -24,6 +38,54 @@ from mooring.takehomes.models import TakeHomeBottle
 LABEL_SIZE = (4 * inch, 3 * inch)
 MARGIN = 0.15 * inch
 QR_SIZE = 1.05 * inch
+
+logger = logging.getLogger(__name__)
+
+# Where Linux distributions and Homebrew put DejaVu Sans; MOORING_LABEL_FONT_DIR comes first.
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu
+    "/usr/share/fonts/dejavu-sans-fonts",  # Fedora
+    "/usr/share/fonts/dejavu",  # Alpine
+    "/usr/share/fonts/TTF",  # Arch
+    "/opt/homebrew/share/fonts",
+    "/usr/local/share/fonts",
+)
+DEJAVU = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+VERA = ("Vera.ttf", "VeraBd.ttf")
+
+
+@dataclass(frozen=True)
+class LabelFonts:
+    regular: str
+    bold: str
+    family: str  # the file family used, for the log and the tests
+
+
+def find_font_files(extra_dir: str = "") -> tuple[Path, Path, str]:
+    """The regular and bold files of the widest-coverage font found, and its family."""
+    for folder in (extra_dir, *FONT_DIRS):
+        if not folder:
+            continue
+        regular, bold = (Path(folder) / name for name in DEJAVU)
+        if regular.is_file() and bold.is_file():
+            return regular, bold, "DejaVu Sans"
+    shipped = Path(reportlab.__file__).parent / "fonts"
+    return shipped / VERA[0], shipped / VERA[1], "Vera"
+
+
+@functools.cache
+def label_fonts() -> LabelFonts:
+    """Register the label fonts with ReportLab once per process."""
+    regular, bold, family = find_font_files(settings.MOORING_LABEL_FONT_DIR)
+    if family != "DejaVu Sans":
+        logger.warning(
+            "Take-home labels use the Vera font: names outside Western European scripts will "
+            "not print. Install DejaVu Sans (Debian: fonts-dejavu-core) or set "
+            "MOORING_LABEL_FONT_DIR."
+        )
+    pdfmetrics.registerFont(TTFont("MooringLabel", str(regular)))
+    pdfmetrics.registerFont(TTFont("MooringLabel-Bold", str(bold)))
+    return LabelFonts("MooringLabel", "MooringLabel-Bold", family)
 
 
 def qr_payload(bottle: TakeHomeBottle) -> str:
@@ -51,24 +113,26 @@ def render_labels(bottles: Iterable[TakeHomeBottle], *, compress: bool = True) -
 
 
 def _draw_label(canvas: Canvas, bottle: TakeHomeBottle) -> None:
+    fonts = label_fonts()
+    regular, bold = fonts.regular, fonts.bold
     width, height = LABEL_SIZE
     order, patient, clinic = bottle.order, bottle.patient, bottle.clinic
     _draw_qr(canvas, qr_payload(bottle), width - MARGIN - QR_SIZE, height - MARGIN - QR_SIZE)
     x, y = MARGIN, height - MARGIN - 10
     beside_qr = width - 2 * MARGIN - QR_SIZE - 6
-    _fit(canvas, x, y, clinic.name, "Helvetica-Bold", 10, beside_qr)
-    canvas.setFont("Helvetica", 8)
+    _fit(canvas, x, y, clinic.name, bold, 10, beside_qr)
+    canvas.setFont(regular, 8)
     if clinic.phone:
         y -= 10
         canvas.drawString(x, y, _("Phone: %(phone)s") % {"phone": clinic.phone})
     y -= 16
     name = f"{patient.legal_given_name} {patient.legal_family_name}"
-    _fit(canvas, x, y, name, "Helvetica-Bold", 11, beside_qr)
+    _fit(canvas, x, y, name, bold, 11, beside_qr)
     y -= 11
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(regular, 8)
     canvas.drawString(x, y, _("MRN %(mrn)s") % {"mrn": patient.mrn})
     y -= 16
-    canvas.setFont("Helvetica-Bold", 10)
+    canvas.setFont(bold, 10)
     canvas.drawString(x, y, order.get_medication_display())
     y -= 12
     amount = _("%(mg)s mg") % {"mg": formats.number_format(bottle.amount_mg, 2)}
@@ -76,12 +140,12 @@ def _draw_label(canvas: Canvas, bottle: TakeHomeBottle) -> None:
         amount += " " + _("in %(ml)s mL") % {"ml": formats.number_format(bottle.volume_ml, 1)}
     canvas.drawString(x, y, amount)
     y -= 14
-    canvas.setFont("Helvetica-Bold", 11)
+    canvas.setFont(bold, 11)
     canvas.drawString(
         x, y, _("Take on %(day)s") % {"day": formats.date_format(bottle.for_date, "D j M Y")}
     )
     y -= 14
-    canvas.setFont("Helvetica", 7.5)
+    canvas.setFont(regular, 7.5)
     prescriber = order.prescriber.label if order.prescriber else ""
     canvas.drawString(x, y, _("Prescriber: %(name)s") % {"name": prescriber})
     y -= 9
@@ -94,12 +158,12 @@ def _draw_label(canvas: Canvas, bottle: TakeHomeBottle) -> None:
             "day": formats.date_format(bottle.issued_at.astimezone(clinic.tz).date(), "j M Y"),
         },
     )
-    canvas.setFont("Helvetica-Bold", 12)
+    canvas.setFont(bold, 12)
     canvas.drawRightString(width - MARGIN, height - MARGIN - QR_SIZE - 14, bottle.code)
     # The warning sits on its own band at the foot of the label, where it cannot be missed.
-    canvas.setFont("Helvetica-Bold", 8)
+    canvas.setFont(bold, 8)
     canvas.drawString(MARGIN, MARGIN + 19, _("KEEP OUT OF REACH OF CHILDREN."))
-    canvas.setFont("Helvetica", 7)
+    canvas.setFont(regular, 7)
     canvas.drawString(
         MARGIN, MARGIN + 10, _("This medicine can kill a child or anyone it is not prescribed for.")
     )
