@@ -31,11 +31,12 @@ PERSONAS = {
 }
 
 
+# The append-only tables of the audit chain (events and seals), and their SQLite triggers.
 SQLITE_AUDIT_TRIGGERS = [
-    "CREATE TRIGGER IF NOT EXISTS audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only: UPDATE refused'); END;",
-    "CREATE TRIGGER IF NOT EXISTS audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only: DELETE refused'); END;",
+    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {verb} refused'); END;"
+    for table in ("audit_auditevent", "audit_auditseal")
+    for verb in ("UPDATE", "DELETE")
 ]
 
 
@@ -56,8 +57,9 @@ def _flush_past_the_audit_triggers(request):
         before = ["SET session_replication_role = replica"]
         after = ["SET session_replication_role = DEFAULT"]
     else:
-        before = ["DROP TRIGGER IF EXISTS audit_auditevent_no_update",
-                  "DROP TRIGGER IF EXISTS audit_auditevent_no_delete"]
+        before = [f"DROP TRIGGER IF EXISTS {table}_no_{verb}"
+                  for table in ("audit_auditevent", "audit_auditseal")
+                  for verb in ("update", "delete")]
         after = SQLITE_AUDIT_TRIGGERS
 
     def sql_flush(self, *args, **kwargs):

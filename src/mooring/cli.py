@@ -48,7 +48,12 @@ def main(argv: list[str] | None = None) -> None:
 
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
-    audit_sub.add_parser("verify", help="check the hash chain; non-zero exit if broken")
+    verify = audit_sub.add_parser(
+        "verify", help="seal what is waiting, check the hash chain; non-zero exit if broken"
+    )
+    verify.add_argument("--no-seal", action="store_true", help="only check, do not seal first")
+    seal = audit_sub.add_parser("seal", help="seal the audit events waiting for the chain")
+    seal.add_argument("--watch", metavar="SECONDS", help="keep sealing every SECONDS until stopped")
 
     admin = sub.add_parser("createadmin", help="create an administrator account")
     admin.add_argument("--username", required=True)
@@ -77,8 +82,10 @@ def _dispatch(options: argparse.Namespace) -> None:
         _call("migrate", "--no-input", "--verbosity=0")
         _call("demo", f"--seed={options.seed}")
         _call("demo_logins")
+    elif options.command == "audit" and options.audit_command == "seal":
+        _call("audit_seal", *([f"--watch={options.watch}"] if options.watch else []))
     elif options.command == "audit":
-        _call("audit_verify")
+        _call("audit_verify", *(["--no-seal"] if options.no_seal else []))
     elif options.command == "createadmin":
         _call("createadmin", f"--username={options.username}", f"--name={options.name}")
     elif options.command == "manage":

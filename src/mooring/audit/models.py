@@ -1,4 +1,10 @@
-"""The append-only audit log, hash-chained so that a changed, removed or inserted row shows."""
+"""The append-only audit log and its hash chain.
+
+An event is written in the transaction of the change it describes (one INSERT). A database
+trigger queues it in ``AuditPending``; after the commit a sealer appends its ``AuditSeal``:
+its place in the chain and a hash over its stored content and the previous seal's hash, so
+that a changed, removed or inserted event shows (docs/adr/0004-seal-the-audit-chain-after-commit.md).
+"""
 
 from __future__ import annotations
 
@@ -63,8 +69,6 @@ class AuditEvent(AppendOnlyModel):
     channel = models.CharField(max_length=10, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     detail = models.JSONField(default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["id"]
@@ -76,3 +80,46 @@ class AuditEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
 
+
+
+class AuditSeal(AppendOnlyModel):
+    """One event's place in the chain, appended after the event's transaction committed.
+
+    Never updated or deleted (database triggers refuse both). The chain's order is the order
+    of sealing, not of ids: an event whose transaction committed late is sealed late.
+    """
+
+    append_only_message = "Audit seals are append-only; they are never saved twice."
+
+    position = models.BigIntegerField(primary_key=True)  # 1, 2, 3 ... with no gap
+    # No foreign key in the database, like the event's own references: the triggers and the
+    # role's privileges keep events from being removed, and verify reports a seal whose
+    # event is gone.
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="seal",
+                                 db_constraint=False)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"seal {self.position} of event {self.event_id}"
+
+
+class AuditPending(models.Model):
+    """An event waiting for its seal: a work queue, not a record.
+
+    A trigger on ``audit_auditevent`` adds one row per event inserted, whatever inserted it;
+    the sealer deletes the rows it seals. No foreign key, so that a row whose event was
+    removed before it was sealed stays here as evidence for ``mooring audit verify``.
+    """
+
+    event_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        ordering = ["event_id"]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} waiting to be sealed"

@@ -212,6 +212,14 @@ if MOORING_ENV == "test":
 
 MOORING_PROGRAM_NAME = env_str("MOORING_PROGRAM_NAME", "Mooring")
 
+# Audit events are sealed into the hash chain after their transaction commits (ADR 0004).
+# Each process tries at most once per this many seconds, right after an audited commit;
+# 0 seals after every commit. `mooring audit seal --watch` is the timer that does not
+# depend on traffic (docs/deploy.md).
+MOORING_AUDIT_SEAL_INTERVAL = env_int("MOORING_AUDIT_SEAL_INTERVAL", 1)
+if MOORING_AUDIT_SEAL_INTERVAL < 0:
+    raise ImproperlyConfiguredEnv("MOORING_AUDIT_SEAL_INTERVAL must be 0 or more seconds")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

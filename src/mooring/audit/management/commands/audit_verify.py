@@ -1,15 +1,28 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from mooring.audit.models import AuditEvent
-from mooring.audit.services import verify_chain
+from mooring.audit.services import chain_counts, seal_pending, verify_chain
 
 
 class Command(BaseCommand):
-    help = "Check the audit hash chain; report the first changed, removed or inserted event."
+    help = (
+        "Seal what is waiting, then check the audit hash chain; report the first changed, "
+        "removed, inserted or never-sealed event."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-seal",
+            action="store_true",
+            help="only check: do not seal the events waiting to be sealed first",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
-        count = AuditEvent.objects.count()
+        if not options["no_seal"]:
+            seal_pending(wait=True)
         broken = verify_chain()
         if broken is not None:
             raise CommandError(f"Audit chain broken at event {broken.event_id}: {broken.problem}.")
-        self.stdout.write(f"Audit chain intact: {count} events verified.")
+        sealed, waiting = chain_counts()
+        self.stdout.write(
+            f"Audit chain intact: {sealed} events verified, {waiting} waiting to be sealed."
+        )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mooring.accounts.models import Program
+from mooring.audit.services import seal_pending
 from mooring.core.errors import DomainError
 from mooring.demo.builder import build_demo
 from mooring.patients.models import DischargeReason
@@ -55,6 +56,9 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(f"The demo build stopped: {error.message}") from error
+        # The build commits faster than the after-commit sealer's interval; leave no event
+        # of the demo waiting for its seal.
+        seal_pending(wait=True)
         reasons = "; ".join(
             f"{reason.label} {summary.reasons[reason.value]}"
             for reason in DischargeReason
