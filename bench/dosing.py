@@ -9,15 +9,14 @@ one process would serialise the ORM's Python on the GIL and measure that instead
    latency of one dose with nobody else at the window);
 2. ``concurrent``: ``--nurses`` nurses dose everyone else at once, each from their own
    bottle;
-3. the ceiling, the same two ways: the same writes (the administration, the bottle
-   balance, the ledger row, an audit row) as plain SQL in one transaction per dose, no
-   checks and no audit chain;
-4. the ceiling again with the audit chain's append step (the advisory lock, the previous
-   hash, the SHA-256), to show what the chain alone costs when nurses work at once.
+3. the ceiling, the same two ways: the rows the service writes in its transaction (the
+   administration, the bottle balance, the ledger row, one audit row, which the database
+   queues for sealing by its trigger, as for the service) as plain SQL in one transaction
+   per dose, with no checks.
 
-For the service, each process also times the chain lock: how long ``record()`` waited for
-``pg_advisory_xact_lock`` and how long the lock was then held (to the end of the commit).
-The first dose of each nurse is a warm-up and is not timed.
+The service seals the audit chain after its commits (ADR 0004: at most once a second per
+process); after the concurrent run the bench reports how many events were still waiting
+and how long sealing them took. The first dose of each nurse is a warm-up and is not timed.
 
 Targets: the concurrent service reaches at least half the concurrent ceiling's rate, and
 its p99 is under 50 ms. Run with `make bench`, or
@@ -27,7 +26,6 @@ its p99 is under 50 ms. Run with `make bench`, or
 from __future__ import annotations
 
 import argparse
-import hashlib
 import multiprocessing
 import time
 import uuid
@@ -49,6 +47,7 @@ def setup(patients: int, history: int) -> dict:
     from django.db import connection
 
     from mooring.accounts.models import StaffRole, User
+    from mooring.audit.services import seal_pending
     from mooring.core.context import Actor
     from mooring.inventory.services import product_create, stock_receive
     from mooring.medications.models import MedicationOrder
@@ -112,6 +111,8 @@ def setup(patients: int, history: int) -> dict:
         received_at=datetime.now(tz) - timedelta(days=history // patients + 4),
     ).bottles
     _load_history(history, ids, start, today, harbor.id, nurses[0].id, bottles[-1].id)
+    # The set-up's audit events are sealed now, so the timed runs start with an empty queue.
+    seal_pending(wait=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"clinic": harbor, "nurses": nurses, "bottles": bottles, "today": today}
@@ -187,7 +188,7 @@ def _worker(job: dict, barrier, results) -> None:
 
 
 def _service_job(job: dict, barrier) -> dict:
-    """Dose ``job["orders"]`` through ``dose_dispense``, timing each call and the chain lock."""
+    """Dose ``job["orders"]`` through ``dose_dispense``, timing each call."""
     from django.db import connection
 
     from mooring.accounts.access import roles_at
@@ -205,17 +206,6 @@ def _service_job(job: dict, barrier) -> dict:
     bottle = StockBottle.objects.select_related("product", "clinic").get(pk=job["bottle"])
     by_id = MedicationOrder.objects.select_related("patient").in_bulk(job["orders"])
     orders = [by_id[pk] for pk in job["orders"]]
-    chain = {"waits": [], "holds": [], "acquired": None}
-
-    def watch(execute, sql, params, many, context):
-        if "pg_advisory_xact_lock" not in sql:
-            return execute(sql, params, many, context)
-        began = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            chain["acquired"] = time.perf_counter()
-            chain["waits"].append((chain["acquired"] - began) * 1000)
 
     def give(order) -> None:
         dose_dispense(
@@ -227,43 +217,34 @@ def _service_job(job: dict, barrier) -> dict:
         )
 
     timings, errors = [], []
-    with connection.execute_wrapper(watch):
-        give(orders[0])  # warm-up: imports, translations, the roles cache
-        chain["waits"].clear()
-        barrier.wait()
-        started, cpu = time.monotonic(), time.process_time()
-        for order in orders[1:]:
-            began = time.perf_counter()
-            chain["acquired"] = None
-            try:
-                give(order)
-            except Exception as error:  # noqa: BLE001 - counted and reported
-                errors.append(f"{type(error).__name__}: {error}")
-            ended = time.perf_counter()
-            timings.append((ended - began) * 1000)
-            if chain["acquired"] is not None:
-                chain["holds"].append((ended - chain["acquired"]) * 1000)
-        finished, cpu = time.monotonic(), time.process_time() - cpu
+    give(orders[0])  # warm-up: imports, translations, the roles cache
+    barrier.wait()
+    started, cpu = time.monotonic(), time.process_time()
+    for order in orders[1:]:
+        began = time.perf_counter()
+        try:
+            give(order)
+        except Exception as error:  # noqa: BLE001 - counted and reported
+            errors.append(f"{type(error).__name__}: {error}")
+        timings.append((time.perf_counter() - began) * 1000)
+    finished, cpu = time.monotonic(), time.process_time() - cpu
     connection.close()
     return {
         "timings": timings,
         "errors": errors,
         "cpu_seconds": cpu,
-        "lock_waits": chain["waits"],
-        "lock_holds": chain["holds"],
         "started": started,
         "finished": finished,
     }
 
 
 def _ceiling_job(job: dict, barrier) -> dict:
-    """The same writes as plain SQL, one transaction per dose (optionally the chain's step)."""
+    """The same writes as plain SQL, one transaction per dose."""
     from django.db import connection, transaction
 
     nurse_id, bottle_id, clinic_id = job["nurse"], job["bottle"], job["clinic"]
     rows = job["rows"]  # (order id, patient id, order uuid)
-    day_offset, chained = job["day_offset"], job["chain"]
-    waits: list[float] = []
+    day_offset = job["day_offset"]
 
     def give(order_id: int, patient_id: int, order_uuid: str) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -299,19 +280,10 @@ def _ceiling_job(job: dict, barrier) -> dict:
                 "(%s, %s, %s, 'dispense', -80, -8, %s, now(), %s, '', %s, now())",
                 [uuid.uuid4(), bottle_id, clinic_id, balance, nurse_id, dose_uuid],
             )
-            previous = ""
-            if chained:
-                began = time.perf_counter()
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-                waits.append((time.perf_counter() - began) * 1000)
-                cursor.execute("SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1")
-                found = cursor.fetchone()
-                previous = found[0] if found else ""
-            _audit_row(cursor, nurse_id, clinic_id, patient_id, dose_uuid, previous)
+            _audit_row(cursor, nurse_id, clinic_id, patient_id, dose_uuid)
 
     timings, errors = [], []
     give(*rows[0])  # warm-up
-    waits.clear()
     barrier.wait()
     started = time.monotonic()
     for row in rows[1:]:
@@ -326,37 +298,23 @@ def _ceiling_job(job: dict, barrier) -> dict:
     return {
         "timings": timings,
         "errors": errors,
-        "lock_waits": waits,
-        "lock_holds": [],
         "started": started,
         "finished": finished,
     }
 
 
 _JOBS = {"service": _service_job, "ceiling": _ceiling_job}
-# The key audit.services takes; the chained ceiling takes the same one.
-CHAIN_LOCK_KEY = 7_403_911
 
 
-def _audit_row(cursor, user_id: int, clinic_id: int, patient_id: int, dose_uuid, previous) -> None:
-    """One audit row as plain SQL; with ``previous``, hashed onto it as the chain does."""
-    row_uuid = uuid.uuid4()
-    body = f"{previous}|{row_uuid}|{user_id}|{clinic_id}|{patient_id}|{dose_uuid}"
+def _audit_row(cursor, user_id: int, clinic_id: int, patient_id: int, dose_uuid) -> None:
+    """One audit row as plain SQL, as ``record()`` writes it (its trigger queues it too)."""
     cursor.execute(
         "INSERT INTO audit_auditevent (uuid, occurred_at, actor_id, actor_username, role, "
         "clinic_id, patient_id, action, object_type, object_id, data_category, "
-        "source_address, user_agent, channel, outcome, detail, previous_hash, hash) VALUES "
+        "source_address, user_agent, channel, outcome, detail) VALUES "
         "(%s, now(), %s, 'nurse', 'nurse', %s, %s, 'create', 'dose_administration', %s, "
-        "'sud_treatment', '', '', 'bench', 'success', '{}', %s, %s)",
-        [
-            row_uuid,
-            user_id,
-            clinic_id,
-            patient_id,
-            str(dose_uuid),
-            previous,
-            hashlib.sha256(body.encode()).hexdigest(),
-        ],
+        "'sud_treatment', '', '', 'bench', 'success', '{}')",
+        [uuid.uuid4(), user_id, clinic_id, patient_id, str(dose_uuid)],
     )
 
 
@@ -381,8 +339,6 @@ def _run_processes(jobs: list[dict]) -> dict:
         raise RuntimeError(f"a nurse process failed: {crashed[0]}")
     timings = [t for o in outcomes for t in o["timings"]]
     errors = [e for o in outcomes for e in o["errors"]]
-    waits = [t for o in outcomes for t in o["lock_waits"]]
-    holds = [t for o in outcomes for t in o["lock_holds"]]
     seconds = max(o["finished"] for o in outcomes) - min(o["started"] for o in outcomes)
     done = len(timings) - len(errors)
     cpu = sum(o.get("cpu_seconds", 0.0) for o in outcomes)
@@ -401,16 +357,6 @@ def _run_processes(jobs: list[dict]) -> dict:
         # The nurse process's own CPU per dose (Django, the checks, psycopg): the part of
         # the latency a busy machine cannot inflate, and what a worker process pays.
         figures["client_cpu_ms_per_dose"] = round(cpu * 1000 / max(len(timings), 1), 2)
-    if waits:
-        figures["chain_lock"] = {
-            "wait_p50_ms": round(percentile(waits, 0.50), 2),
-            "wait_p99_ms": round(percentile(waits, 0.99), 2),
-            # The share of all the time spent dosing that was spent queueing for the lock.
-            "wait_share_of_latency": round(sum(waits) / sum(timings), 3),
-        }
-        if holds:
-            figures["chain_lock"]["held_p50_ms"] = round(percentile(holds, 0.50), 2)
-            figures["chain_lock"]["held_p99_ms"] = round(percentile(holds, 0.99), 2)
     return figures
 
 
@@ -430,7 +376,7 @@ def _service(orders: list, world: dict, workers: int) -> dict:
     )
 
 
-def _ceiling(orders: list, world: dict, workers: int, *, day_offset: int, chain: bool) -> dict:
+def _ceiling(orders: list, world: dict, workers: int, *, day_offset: int) -> dict:
     chunks = [orders[n::workers] for n in range(workers)]
     return _run_processes(
         [
@@ -441,7 +387,6 @@ def _ceiling(orders: list, world: dict, workers: int, *, day_offset: int, chain:
                 "bottle": world["bottles"][8 + n].id,
                 "rows": [(o.id, o.patient_id, str(o.uuid)) for o in chunk],
                 "day_offset": day_offset,
-                "chain": chain,
             }
             for n, chunk in enumerate(chunks)
         ]
@@ -456,15 +401,28 @@ def _say(label: str, figures: dict) -> None:
     )
     if "client_cpu_ms_per_dose" in figures:
         line += f"; {figures['client_cpu_ms_per_dose']} ms of the nurse process's CPU a dose"
-    lock = figures.get("chain_lock")
-    if lock:
-        line += (
-            f"\n    chain lock: waited p50 {lock['wait_p50_ms']} ms, p99 {lock['wait_p99_ms']} ms "
-            f"({lock['wait_share_of_latency']:.0%} of the time)"
-        )
-        if "held_p50_ms" in lock:
-            line += f"; held p50 {lock['held_p50_ms']} ms, p99 {lock['held_p99_ms']} ms"
     print(line, flush=True)
+
+
+def _seal_the_rest() -> dict:
+    """What the after-commit sealers left waiting at the end of a run, and sealing it."""
+    from mooring.audit.models import AuditPending
+    from mooring.audit.services import seal_pending
+
+    waiting = AuditPending.objects.count()
+    began = time.perf_counter()
+    sealed = seal_pending(wait=True)
+    figures = {
+        "waiting_after_run": waiting,
+        "sealed": sealed,
+        "seal_ms": round((time.perf_counter() - began) * 1000, 1),
+    }
+    print(
+        f"    audit events still waiting for their seal after the run: {waiting}; "
+        f"sealed in {figures['seal_ms']} ms",
+        flush=True,
+    )
+    return figures
 
 
 def run(patients: int, history: int, nurses: int, single: int) -> dict:
@@ -488,14 +446,11 @@ def run(patients: int, history: int, nurses: int, single: int) -> dict:
     _say("service, one nurse", result["service_single"])
     result["service"] = _service(together, world, nurses)
     _say(f"service, {nurses} nurses", result["service"])
-    result["plain_sql_ceiling_single"] = _ceiling(alone, world, 1, day_offset=1, chain=False)
+    result["service"]["audit_seal"] = _seal_the_rest()
+    result["plain_sql_ceiling_single"] = _ceiling(alone, world, 1, day_offset=1)
     _say("plain SQL, one nurse", result["plain_sql_ceiling_single"])
-    result["plain_sql_ceiling"] = _ceiling(together, world, nurses, day_offset=1, chain=False)
+    result["plain_sql_ceiling"] = _ceiling(together, world, nurses, day_offset=1)
     _say(f"plain SQL, {nurses} nurses", result["plain_sql_ceiling"])
-    result["plain_sql_with_chain_lock"] = _ceiling(
-        together, world, nurses, day_offset=2, chain=True
-    )
-    _say(f"plain SQL + the chain lock, {nurses} nurses", result["plain_sql_with_chain_lock"])
     service, ceiling = result["service"], result["plain_sql_ceiling"]
     share = (
         service["doses_per_second"] / ceiling["doses_per_second"]
