@@ -20,7 +20,7 @@ from mooring.accounts import access
 from mooring.audit.services import verify_chain
 from mooring.inventory.models import StockBottle
 from mooring.medications.models import DoseAdministration
-from mooring.medications.selectors import day_facts, dosing_queue, queue_entries, queue_lines
+from mooring.medications.selectors import day_facts, dosing_queue, queue_day, queue_orders
 from mooring.medications.services import dose_dispense, hold_place, sedation_record
 from tests.medications.conftest import TODAY, local
 
@@ -139,7 +139,7 @@ def test_the_queue_is_two_queries_when_nobody_is_held(
     assert statuses.count("dosed") == len(orders[::3])
 
 
-def test_queue_lines_agree_with_the_full_queue_in_two_queries(
+def test_the_queue_day_agrees_with_the_full_queue_in_one_query_and_the_conditional_ones(
     signed, give, ada, ben, harbor, make_patient, django_assert_num_queries
 ):
     orders = [signed(make_patient(f"L{n}")) for n in range(9)]
@@ -149,12 +149,34 @@ def test_queue_lines_agree_with_the_full_queue_in_two_queries(
     sedation_record(actor=ben, order=orders[2], observations="Nodding off at the window")
     full = dosing_queue(harbor, TODAY)
     with django_assert_num_queries(3):  # the lines, then the held and the sedated
-        lines = queue_lines(harbor, TODAY)
-    assert [(line.order_id, line.status) for line in lines] == [
+        day = queue_day(harbor, TODAY)
+    lines = range(len(day))
+    assert [(day.order_ids[n], day.status(n)) for n in lines] == [
         (entry.order.pk, entry.status) for entry in full
     ]
-    assert {line.status for line in lines} == {"dosed", "due", "on_hold", "appears_sedated"}
-    with django_assert_num_queries(2):
-        page = queue_entries(lines[3:6], TODAY)
-    assert [entry.order.pk for entry in page] == [line.order_id for line in lines[3:6]]
-    assert [entry.blocker for entry in page] == [entry.blocker for entry in full[3:6]]
+    assert {day.status(n) for n in lines} == {"dosed", "due", "on_hold", "appears_sedated"}
+    assert [day.verdict(n).blocker for n in lines] == [entry.blocker for entry in full]
+    assert [day.verdict(n).missed for n in lines] == [entry.missed for entry in full]
+    assert day.patient_ids == [entry.patient.pk for entry in full]
+    assert day.mrns == [entry.patient.mrn for entry in full]
+    # Alike people share a verdict; the held and the sedated person each have their own.
+    assert len(day.verdicts) == 4
+    with django_assert_num_queries(1):
+        page = queue_orders(day.order_ids[3:6])
+    assert sorted(page) == sorted(day.order_ids[3:6])
+    assert [page[pk].patient.pk for pk in day.order_ids[3:6]] == day.patient_ids[3:6]
+
+
+def test_the_queue_day_holds_plain_columns_not_an_object_per_person(
+    signed, give, harbor, make_patient
+):
+    """Lists of numbers and text: a queue of thousands leaves the garbage collector a
+    handful of objects to look at, not thousands that outlive its young generations."""
+    for name in ("Ann", "Bob", "Cy"):
+        give(signed(make_patient(name)))
+    day = queue_day(harbor, TODAY)
+    assert len(day) == 3
+    for column in (day.order_ids, day.patient_ids, day.mrns, day.search_names, day.cases):
+        assert len(column) == 3
+        assert {type(value) for value in column} <= {int, str}
+    assert len(day.verdicts) == 1  # three people alike: one verdict

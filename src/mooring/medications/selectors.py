@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -242,17 +243,8 @@ def _facts_row(order_pk: int, service_date: date, here: int, index: int | None) 
             raise RuntimeError("day_facts: a stand-in was compiled away; check fact_columns")
         compiled = _FACTS_SQL[key] = (sql, list(params))
     sql, template = compiled
-    day_standin = connection.ops.adapt_datefield_value(_DAY_STANDIN)
-    day = connection.ops.adapt_datefield_value(service_date)
     swap = {_ORDER_STANDIN: order_pk, _CLINIC_STANDIN: here, _INDEX_STANDIN: index}
-    params = [
-        day
-        if value == day_standin
-        else swap.get(value, value)
-        if isinstance(value, int) and not isinstance(value, bool)
-        else value
-        for value in template
-    ]
+    params = _swapped(template, connection, service_date, swap)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
@@ -267,6 +259,22 @@ def _facts_row(order_pk: int, service_date: date, here: int, index: int | None) 
         if name in row:
             row[name] = bool(row[name])
     return row
+
+
+def _swapped(
+    template: list[Any], connection: Any, service_date: date, swap: dict[int, Any]
+) -> list[Any]:
+    """A compiled query's parameters with the stand-ins swapped for the real values."""
+    day_standin = connection.ops.adapt_datefield_value(_DAY_STANDIN)
+    day = connection.ops.adapt_datefield_value(service_date)
+    return [
+        day
+        if value == day_standin
+        else swap.get(value, value)
+        if isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for value in template
+    ]
 
 
 def fact_columns(service_date: date, here: int) -> dict[str, Any]:
@@ -387,24 +395,42 @@ class QueueEntry:
 
 
 @dataclass(frozen=True)
-class QueueLine:
-    """One order in the day's queue, without its model objects: enough to count, filter and
-    find people, and to say why not; :func:`queue_entries` loads the objects for a page."""
+class Verdict:
+    """What the rules say of one case of the day (many people share one)."""
 
-    order_id: int
-    patient_id: int
-    patient_uuid: uuid.UUID
-    mrn: str
-    search_name: str
-    split: int
-    given: int
+    status: str
     blocker: Blocker | None
     missed: MissedDoseAdvice | None
     guest: GuestNote | None
 
-    @property
-    def status(self) -> str:
-        return _status(self.split, self.given, self.blocker)
+
+@dataclass(frozen=True)
+class QueueDay:
+    """The whole day's queue in queue order, as columns: line ``n`` is the order
+    ``order_ids[n]`` of the person ``patient_ids[n]``, and its verdict is
+    ``verdicts[cases[n]]``. Enough to count, filter and find people, without model
+    objects; :func:`queue_orders` loads them for a page.
+
+    Columns of numbers and text rather than an object per line: the garbage collector
+    has a handful of lists to look at, not thousands of objects that outlive the young
+    generations at every request (each full collection of the old one is a pause).
+    """
+
+    order_ids: list[int]
+    patient_ids: list[int]
+    mrns: list[str]
+    search_names: list[str]
+    cases: list[int]
+    verdicts: list[Verdict]
+
+    def __len__(self) -> int:
+        return len(self.order_ids)
+
+    def verdict(self, line: int) -> Verdict:
+        return self.verdicts[self.cases[line]]
+
+    def status(self, line: int) -> str:
+        return self.verdicts[self.cases[line]].status
 
 
 # The order fields the rules read, loaded for every line of the queue.
@@ -431,9 +457,11 @@ _CASE = (
 )
 
 
-def _queue_orders(clinic: Clinic, service_date: date) -> QuerySet[MedicationOrder]:
-    """The day's observed orders at ``clinic`` (guests included), with their day's facts."""
-    guests_here = _active_arrangements(service_date).filter(host_clinic=clinic)
+def _queue_orders(
+    clinic_pk: int, service_date: date, facts: dict[str, Any]
+) -> QuerySet[MedicationOrder]:
+    """The day's observed orders at a clinic (guests included), with their day's facts."""
+    guests_here = _active_arrangements(service_date).filter(host_clinic_id=clinic_pk)
     return (
         MedicationOrder.objects.filter(
             observed=True,
@@ -442,17 +470,66 @@ def _queue_orders(clinic: Clinic, service_date: date) -> QuerySet[MedicationOrde
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=service_date))
         .filter(
-            Q(clinic=clinic)
+            Q(clinic_id=clinic_pk)
             | Exists(
                 guests_here.filter(patient=OuterRef("patient"), home_clinic=OuterRef("clinic"))
             )
         )
-        .annotate(**fact_columns(service_date, clinic.pk))
+        .annotate(**facts)
         .order_by("patient__legal_family_name", "patient__legal_given_name", "id")
     )
 
 
 Judgement = tuple[Blocker | None, MissedDoseAdvice | None, GuestNote | None]
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """The rows behind the few facts that need more than a flag: holds, sedation, guests."""
+
+    holds: dict[int, tuple[DoseHold, ...]]
+    sedated: dict[int, tuple[SedationAssessment, ...]]
+    notes: dict[int, GuestNote]
+
+
+def _extras(
+    held: list[int], assessed: list[int], guest_ids: set[int], clinic: Clinic, service_date: date
+) -> _Extras:
+    """Holds and sedation assessments of the people flagged, and the guest arrangements:
+    a query each, only when someone has one."""
+    holds: dict[int, list[DoseHold]] = defaultdict(list)
+    if held:
+        for hold in active_holds(held, service_date):
+            holds[hold.patient_id].append(hold)
+    sedated: dict[int, list[SedationAssessment]] = defaultdict(list)
+    if assessed:
+        for assessment in SedationAssessment.objects.filter(
+            patient_id__in=assessed, service_date=service_date
+        ):
+            sedated[assessment.patient_id].append(assessment)
+    notes: dict[int, GuestNote] = {}
+    if guest_ids:
+        for arrangement in GuestDosingArrangement.objects.filter(pk__in=guest_ids).select_related(
+            "home_clinic", "host_clinic"
+        ):
+            role = "guest" if arrangement.host_clinic_id == clinic.pk else "away"
+            notes[arrangement.pk] = _note(arrangement, role)
+    return _Extras(
+        {pid: tuple(found) for pid, found in holds.items()},
+        {pid: tuple(found) for pid, found in sedated.items()},
+        notes,
+    )
+
+
+def _judgement(
+    row: dict[str, Any], extras: _Extras, profile: ProtocolProfile, service_date: date
+) -> Judgement:
+    """:func:`dose_blocker` for one row (an order's terms and its :func:`fact_columns`)."""
+    guest = extras.notes.get(row["guest_id"])
+    patient_id = row["patient_id"]
+    facts = _facts(row, extras.holds.get(patient_id, ()), extras.sedated.get(patient_id, ()), guest)
+    terms = MedicationOrder(patient_id=patient_id, **{name: row[name] for name in _TERMS})
+    return (*dose_blocker(terms, service_date, facts, profile), guest)
 
 
 def _judge(rows: list[dict[str, Any]], clinic: Clinic, service_date: date) -> list[Judgement]:
@@ -462,45 +539,25 @@ def _judge(rows: list[dict[str, Any]], clinic: Clinic, service_date: date) -> li
     one (a query each, only then). Rows with the same terms and facts get the same answer,
     so the rule runs once per distinct case, not once per person.
     """
-    holds: dict[int, list[DoseHold]] = defaultdict(list)
-    held = [row["patient_id"] for row in rows if row["held"]]
-    if held:
-        for hold in active_holds(held, service_date):
-            holds[hold.patient_id].append(hold)
-    sedated: dict[int, list[SedationAssessment]] = defaultdict(list)
-    assessed = [row["patient_id"] for row in rows if row["sedated"]]
-    if assessed:
-        for assessment in SedationAssessment.objects.filter(
-            patient_id__in=assessed, service_date=service_date
-        ):
-            sedated[assessment.patient_id].append(assessment)
-    notes: dict[int, GuestNote] = {}
-    guest_ids = {row["guest_id"] for row in rows if row["guest_id"] is not None}
-    if guest_ids:
-        for arrangement in GuestDosingArrangement.objects.filter(pk__in=guest_ids).select_related(
-            "home_clinic", "host_clinic"
-        ):
-            role = "guest" if arrangement.host_clinic_id == clinic.pk else "away"
-            notes[arrangement.pk] = _note(arrangement, role)
+    extras = _extras(
+        [row["patient_id"] for row in rows if row["held"]],
+        [row["patient_id"] for row in rows if row["sedated"]],
+        {row["guest_id"] for row in rows if row["guest_id"] is not None},
+        clinic,
+        service_date,
+    )
     profile = rules_bridge.profile_for(clinic)
-    answers: dict[tuple[Any, ...], tuple[Blocker | None, MissedDoseAdvice | None]] = {}
+    answers: dict[tuple[Any, ...], Judgement] = {}
     judged: list[Judgement] = []
     for row in rows:
-        guest = notes.get(row["guest_id"])
         # Everything dose_blocker reads; the person only when their holds or sedation count.
         case = (
             *(row[name] for name in _CASE),
             row["patient_id"] if row["held"] or row["sedated"] else None,
         )
         if case not in answers:
-            facts = _facts(
-                row, tuple(holds[row["patient_id"]]), tuple(sedated[row["patient_id"]]), guest
-            )
-            terms = MedicationOrder(
-                patient_id=row["patient_id"], **{name: row[name] for name in _TERMS}
-            )
-            answers[case] = dose_blocker(terms, service_date, facts, profile)
-        judged.append((*answers[case], guest))
+            answers[case] = _judgement(row, extras, profile, service_date)
+        judged.append(answers[case])
     return judged
 
 
@@ -514,9 +571,10 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
     ``take_home_issued_for_today``. Two queries (the orders with their patients and their
     day's facts, and today's doses), plus one each for guest arrangements, holds and
     sedation assessments only when someone in the queue has one: never more than five.
-    For a page of a long queue, :func:`queue_lines` and :func:`queue_entries` are lighter.
+    For a page of a long queue, :func:`queue_day` and :func:`queue_orders` are lighter.
     """
-    orders = list(_queue_orders(clinic, service_date).select_related("patient"))
+    facts = fact_columns(service_date, clinic.pk)
+    orders = list(_queue_orders(clinic.pk, service_date, facts).select_related("patient"))
     doses = _doses_today([o.pk for o in orders], service_date)
     judged = _judge([order.__dict__ for order in orders], clinic, service_date)
     return [
@@ -525,69 +583,124 @@ def dosing_queue(clinic: Clinic, service_date: date) -> list[QueueEntry]:
     ]
 
 
-def queue_lines(clinic: Clinic, service_date: date) -> list[QueueLine]:
-    """The whole queue as :class:`QueueLine` rows, in queue order, without model objects.
+# The columns of queue_day's one query: the line's own first, then its case.
+_LINE = ("id", "patient_id", "patient__mrn", "patient__search_name")
+_QUEUE_SQL: dict[str, tuple[str, list[Any]]] = {}
+
+
+def _queue_rows(clinic_pk: int, service_date: date) -> tuple[tuple[str, ...], list[Any]]:
+    """The queue's rows as the database returns them, and the names of their columns.
+
+    Compiled once per process and database with stand-ins, like :func:`_facts_row`:
+    building and compiling a query of nine correlated subqueries cost as much CPU as
+    judging two thousand people. The SQL is exactly the ORM's, from :func:`fact_columns`.
+    """
+    alias = MedicationOrder.objects.db
+    connection = connections[alias]
+    compiled = _QUEUE_SQL.get(alias)
+    if compiled is None:
+        facts = fact_columns(_DAY_STANDIN, _CLINIC_STANDIN)
+        given = Subquery(
+            DoseAdministration.objects.filter(
+                order=OuterRef("pk"), service_date=_DAY_STANDIN, kind=DoseKind.OBSERVED
+            )
+            .values("order")
+            .annotate(n=Count("*"))
+            .values("n")[:1]
+        )
+        query = (
+            _queue_orders(_CLINIC_STANDIN, _DAY_STANDIN, facts)
+            .annotate(given=given)
+            .values_list(*_LINE, *_TERMS, "given", *facts)
+            .query
+        )
+        sql, params = query.get_compiler(alias).as_sql()
+        standins = [_CLINIC_STANDIN, connection.ops.adapt_datefield_value(_DAY_STANDIN)]
+        if any(standin not in params for standin in standins):  # never a silent constant
+            raise RuntimeError("queue_day: a stand-in was compiled away; check fact_columns")
+        compiled = _QUEUE_SQL[alias] = (sql, list(params))
+    sql, template = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, _swapped(template, connection, service_date, {_CLINIC_STANDIN: clinic_pk})
+        )
+        names = tuple(column[0] for column in cursor.description)
+        rows = cursor.fetchall()
+    if names[: len(_LINE)] != _LINE:  # the line's own columns lead (see queue_day)
+        raise RuntimeError(f"queue_day: unexpected columns {names}")
+    return names, rows
+
+
+def queue_day(clinic: Clinic, service_date: date) -> QueueDay:
+    """The whole queue as a :class:`QueueDay`, in queue order, without model objects.
 
     The same people, statuses and reasons as :func:`dosing_queue` (which it shares its
-    query and rules with), for a fraction of the CPU: one query (today's doses counted in
-    it) plus the conditional three, whatever the length.
+    query and rules with), for a fraction of the CPU: one query of plain rows (today's
+    doses counted in it) plus the conditional three, whatever the length. The rules run
+    once per distinct case (the order's terms, the day's facts and the doses given).
     """
-    given = Subquery(
-        DoseAdministration.objects.filter(
-            order=OuterRef("pk"), service_date=service_date, kind=DoseKind.OBSERVED
-        )
-        .values("order")
-        .annotate(n=Count("*"))
-        .values("n")[:1]
+    names, rows = _queue_rows(clinic.pk, service_date)
+    held, sedated, guest = (names.index(name) for name in ("held", "sedated", "guest_id"))
+    extras = _extras(
+        [row[1] for row in rows if row[held]],
+        [row[1] for row in rows if row[sedated]],
+        {row[guest] for row in rows if row[guest] is not None},
+        clinic,
+        service_date,
     )
-    rows = list(
-        _queue_orders(clinic, service_date)
-        .annotate(given=given)
-        .values(
-            "id",
-            "patient_id",
-            "patient__uuid",
-            "patient__mrn",
-            "patient__search_name",
-            "given",
-            *_TERMS,
-            *fact_columns(service_date, clinic.pk),
-        )
+    profile = rules_bridge.profile_for(clinic)
+    first_case = len(_LINE)
+    numbers: dict[tuple[Any, ...], int] = {}
+    verdicts: list[Verdict] = []
+    cases: list[int] = []
+    for row in rows:
+        # The person's own holds or sedation make their case theirs alone.
+        case = row[1:] if row[held] or row[sedated] else row[first_case:]
+        number = numbers.get(case)
+        if number is None:
+            number = numbers[case] = len(verdicts)
+            typed = _typed(dict(zip(names, row, strict=True)))
+            verdicts.append(_verdict(typed, extras, profile, service_date))
+        cases.append(number)
+    return QueueDay(
+        order_ids=[row[0] for row in rows],
+        patient_ids=[row[1] for row in rows],
+        mrns=[row[2] for row in rows],
+        search_names=[row[3] for row in rows],
+        cases=cases,
+        verdicts=verdicts,
     )
-    return [
-        QueueLine(
-            order_id=row["id"],
-            patient_id=row["patient_id"],
-            patient_uuid=row["patient__uuid"],
-            mrn=row["patient__mrn"],
-            search_name=row["patient__search_name"],
-            split=row["split"],
-            given=row["given"] or 0,
-            blocker=blocker,
-            missed=advice,
-            guest=guest,
-        )
-        for row, (blocker, advice, guest) in zip(
-            rows, _judge(rows, clinic, service_date), strict=True
-        )
-    ]
 
 
-def queue_entries(lines: list[QueueLine], service_date: date) -> list[QueueEntry]:
-    """Full entries (patient, order, today's doses) for some lines: two queries."""
-    if not lines:
-        return []
-    orders = MedicationOrder.objects.select_related("patient").in_bulk(
-        [line.order_id for line in lines]
-    )
-    doses = _doses_today(list(orders), service_date)
-    entries = []
-    for line in lines:
-        order = orders[line.order_id]
-        entries.append(
-            QueueEntry(order.patient, order, doses[order.pk], line.blocker, line.missed, line.guest)
-        )
-    return entries
+_DOSE_PLACES = Decimal(1).scaleb(-MedicationOrder._meta.get_field("daily_dose_mg").decimal_places)
+
+
+def _typed(row: dict[str, Any]) -> dict[str, Any]:
+    """A raw queue row with the ORM's types (SQLite returns 0/1, ISO dates as text and
+    decimals as floats; PostgreSQL's rows come typed already)."""
+    for name in ("start_date", "end_date", "last_methadone_dose"):
+        if isinstance(row[name], str):
+            row[name] = date.fromisoformat(row[name])
+    for name in ("take_home_today", "reviewed", "held", "sedated"):
+        row[name] = bool(row[name])
+    dose = row["daily_dose_mg"]
+    if dose is not None and not isinstance(dose, Decimal):
+        row["daily_dose_mg"] = Decimal(str(dose)).quantize(_DOSE_PLACES)
+    return row
+
+
+def _verdict(
+    row: dict[str, Any], extras: _Extras, profile: ProtocolProfile, service_date: date
+) -> Verdict:
+    blocker, advice, guest = _judgement(row, extras, profile, service_date)
+    return Verdict(_status(row["split"], row["given"] or 0, blocker), blocker, advice, guest)
+
+
+def queue_orders(order_ids: list[int]) -> dict[int, MedicationOrder]:
+    """Some orders of the queue (a page), with their patients, by id: one query."""
+    if not order_ids:
+        return {}
+    return MedicationOrder.objects.select_related("patient").in_bulk(order_ids)
 
 
 def _doses_today(order_ids: list[int], service_date: date) -> dict[int, list[DoseAdministration]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,6 +17,10 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mooring.accounts.models import Clinic
@@ -39,15 +44,15 @@ from mooring.medications.models import (
 from mooring.medications.selectors import (
     Blocker,
     GuestNote,
-    QueueEntry,
-    QueueLine,
+    QueueDay,
+    Verdict,
     active_holds,
     day_facts,
     dose_blocker,
     guest_arrangements_for,
     guest_note,
-    queue_entries,
-    queue_lines,
+    queue_day,
+    queue_orders,
 )
 from mooring.patients.models import Patient
 from mooring.patients.names import fold
@@ -97,34 +102,44 @@ def status_group(status: str) -> str:
 
 @dataclass(frozen=True)
 class QueueRow:
-    """One order at the window today, ready to show."""
+    """One order at the window today, ready to show.
 
-    entry: QueueEntry
+    What the row prints is worked out here, once per kind of row, rather than by a dozen
+    template tags and lookups in each of a hundred rows.
+    """
+
+    patient: Patient
+    order: MedicationOrder
     status: str
     group: str
     label: str
-
-    @property
-    def patient(self) -> Patient:
-        return self.entry.patient
-
-    @property
-    def order(self) -> MedicationOrder:
-        return self.entry.order
-
-    @property
-    def blocker(self) -> Blocker | None:
-        return self.entry.blocker
-
-    @property
-    def guest(self) -> GuestNote | None:
-        """The guest dosing arrangement as this clinic sees it (guest here, or away)."""
-        return self.entry.guest
+    blocker: Blocker | None
+    # The guest dosing arrangement as this clinic sees it (guest here, or away).
+    guest: GuestNote | None
+    advice: MissedDoseAdvice | None
+    dispense_url: str
+    photo_url: str
+    # The person to focus after a dose (the next still due).
+    focused: bool
+    # "Methadone 80 mg", and "2 × a day" for a split dose ("" when once a day).
+    dose: str
+    per_day: str
+    # "Guest from <clinic>" for a guest dosed here ("" otherwise).
+    guest_from: str
+    # Why not, under the status ("" when nothing to say).
+    note: str
 
     @property
     def missed(self) -> MissedDoseAdvice | None:
-        advice = self.entry.missed
+        advice = self.advice
         return advice if advice is not None and advice.status is not MissedDoseStatus.OK else None
+
+    @property
+    def flag(self) -> str:
+        """The status flag's extra class: ok when dosed, danger when not due."""
+        if self.group == "dosed":
+            return " ok"
+        return "" if self.group == "due" else " danger"
 
 
 # Rows drawn per page: the scan box finds anyone, so the page need not list everyone.
@@ -176,74 +191,179 @@ def queue_for(
 ) -> Queue:
     """Today's queue at ``clinic``, filtered by name or MRN and by status group, one page.
 
-    Everyone is judged (:func:`queue_lines`: the counts, the scan, the filter and the focus
-    cover the whole queue), but patients, orders and doses are loaded only for the page's
-    rows. ``offset`` defaults to the first page, or to the page holding the person focused
-    after a dose.
+    Everyone is judged (:func:`queue_day`: the counts, the scan, the filter and the focus
+    cover the whole queue), but patients and orders are loaded only for the page's rows.
+    ``offset`` defaults to the first page, or to the page holding the person focused after
+    a dose. A query, plus one to name the person just dosed (``after``) and one for the
+    person an MRN scan names, whatever the length of the queue.
     """
-    lines = queue_lines(clinic, service_date)
-    groups = [status_group(line.status) for line in lines]
+    day = queue_day(clinic, service_date)
+    # A group per verdict, not per line: a few cases stand for thousands of people.
+    group_of = [status_group(verdict.status) for verdict in day.verdicts]
+    groups = [group_of[case] for case in day.cases]
     counts = Counter(groups)
     query = query.strip()
-    exact = None
-    if query:
-        wanted = query.upper()
-        by_mrn = {line.patient_uuid for line in lines if line.mrn.upper() == wanted}
-        if len(by_mrn) == 1:
-            exact = by_mrn.pop()
-    focus = _next_due(lines, groups, after) if after else None
+    matches = _matcher(day, query)
     shown = [
         line
-        for line, group in zip(lines, groups, strict=True)
-        if _matches(line, query) and (not status or group == status)
+        for line, group in enumerate(groups)
+        if (not status or group == status) and matches(line)
     ]
+    focus = _next_due(day, groups, _patient_id(after)) if after else None
     if offset is None:
         offset = 0
-        position = next((n for n, line in enumerate(shown) if line.patient_uuid == focus), None)
+        position = next((n for n, line in enumerate(shown) if day.patient_ids[line] == focus), None)
         if position is not None:
             offset = position - position % QUEUE_PAGE
     offset = min(max(offset, 0), max(len(shown) - 1, 0))
-    page = queue_entries(shown[offset : offset + QUEUE_PAGE], service_date)
+    page = shown[offset : offset + QUEUE_PAGE]
+    orders = queue_orders([day.order_ids[line] for line in page])
+    rows = _rows(day, page, groups, orders, focus)
     return Queue(
-        rows=[_row(entry) for entry in page],
-        total=len(lines),
+        rows=rows,
+        total=len(day),
         counts={key: counts.get(key, 0) for key in FILTERS},
         query=query,
         status=status,
-        exact=exact,
-        focus=focus,
+        exact=_uuid_of(_exact(day, query)),
+        focus=_uuid_of(focus, rows),
         matched=len(shown),
         offset=offset,
     )
 
 
-def _row(entry: QueueEntry) -> QueueRow:
-    status = entry.status
-    return QueueRow(entry, status, status_group(status), str(STATUS_LABELS.get(status, status)))
+def _rows(
+    day: QueueDay,
+    page: list[int],
+    groups: list[str],
+    orders: dict[int, MedicationOrder],
+    focus: int | None,
+) -> list[QueueRow]:
+    """The page's rows; the words for a verdict and for a dose are made once per page."""
+    dispense_url, photo_url = _url_for("web:dosing_dispense"), _url_for("web:patient_photo")
+    words: dict[int, tuple[str, str, str]] = {}
+    doses: dict[tuple[str, Decimal], str] = {}
+    rows = []
+    for line in page:
+        order = orders[day.order_ids[line]]
+        patient = order.patient
+        verdict = day.verdict(line)
+        case = day.cases[line]
+        if case not in words:
+            words[case] = _words(verdict)
+        label, guest_from, note = words[case]
+        dose = (order.medication, order.daily_dose_mg)
+        if dose not in doses:
+            mg = floatformat(order.daily_dose_mg, "-2")
+            doses[dose] = f"{order.get_medication_display()} {mg} mg"
+        rows.append(
+            QueueRow(
+                patient=patient,
+                order=order,
+                status=verdict.status,
+                group=groups[line],
+                label=label,
+                blocker=verdict.blocker,
+                guest=verdict.guest,
+                advice=verdict.missed,
+                dispense_url=dispense_url(patient.uuid),
+                photo_url=photo_url(patient.uuid) if patient.photo else "",
+                focused=patient.pk == focus,
+                dose=doses[dose],
+                per_day=gettext("%(n)s × a day") % {"n": order.split} if order.split > 1 else "",
+                guest_from=guest_from,
+                note=note,
+            )
+        )
+    return rows
 
 
-def _matches(line: QueueLine, query: str) -> bool:
+def _words(verdict: Verdict) -> tuple[str, str, str]:
+    """A verdict's label, its "guest from" line and the note under its status."""
+    status, guest = verdict.status, verdict.guest
+    guest_from = ""
+    if guest is not None and guest.is_guest:
+        guest_from = gettext("Guest from %(clinic)s") % {"clinic": guest.home_clinic_name}
+    missed = verdict.missed
+    if status == "guest_dosing_elsewhere" and guest is not None:
+        note = gettext("Dosing elsewhere: guest at %(clinic)s until %(end)s") % {
+            "clinic": guest.host_clinic_name,
+            "end": date_format(guest.end_date, "SHORT_DATE_FORMAT"),
+        }
+    elif verdict.blocker is not None:
+        note = verdict.blocker.message
+    elif missed is not None and missed.status is not MissedDoseStatus.OK:
+        note = missed.message
+    else:
+        note = ""
+    return str(STATUS_LABELS.get(status, status)), guest_from, note
+
+
+# A stand-in for a person's public id: a URL is reversed once per page and each row's id
+# swapped in (reversing for each of a hundred rows cost more than the rest of the row).
+_UUID_STANDIN = uuid.UUID(int=0)
+
+
+def _url_for(name: str) -> Callable[[uuid.UUID], str]:
+    url, standin = reverse(name, args=[_UUID_STANDIN]), str(_UUID_STANDIN)
+    return lambda patient_uuid: url.replace(standin, str(patient_uuid))
+
+
+def _matcher(day: QueueDay, query: str) -> Callable[[int], bool]:
+    """Whether a line matches the typed text: in the MRN, or every word in the name."""
     if not query:
-        return True
-    if query.upper() in line.mrn.upper():
-        return True
-    folded = fold(query)
-    return all(token in line.search_name for token in folded.split())
+        return lambda line: True
+    wanted = query.upper()
+    tokens = fold(query).split()
+
+    def matches(line: int) -> bool:
+        return wanted in day.mrns[line].upper() or all(
+            token in day.search_names[line] for token in tokens
+        )
+
+    return matches
 
 
-def _next_due(lines: list[QueueLine], groups: list[str], after: str) -> uuid.UUID | None:
+def _exact(day: QueueDay, query: str) -> int | None:
+    """The person (id) whose MRN is exactly the query, if exactly one is in the queue."""
+    if not query:
+        return None
+    wanted = query.upper()
+    found = {day.patient_ids[n] for n, mrn in enumerate(day.mrns) if mrn.upper() == wanted}
+    return found.pop() if len(found) == 1 else None
+
+
+def _patient_id(patient_uuid: str) -> int | None:
+    """The id of the person ``after`` names (None when it names no one)."""
+    try:
+        wanted = uuid.UUID(patient_uuid)
+    except ValueError:
+        return None
+    return Patient.objects.filter(uuid=wanted).values_list("pk", flat=True).first()
+
+
+def _uuid_of(patient_id: int | None, rows: Sequence[QueueRow] = ()) -> uuid.UUID | None:
+    """The public id of a person: from the page's rows when there, else one query."""
+    if patient_id is None:
+        return None
+    for row in rows:
+        if row.patient.pk == patient_id:
+            return row.patient.uuid
+    return Patient.objects.filter(pk=patient_id).values_list("uuid", flat=True).first()
+
+
+def _next_due(day: QueueDay, groups: list[str], after: int | None) -> int | None:
     """The first person still due after ``after`` in queue order (wrapping round)."""
-    due = [line.patient_uuid for line, group in zip(lines, groups, strict=True) if group == "due"]
+    due = [line for line, group in enumerate(groups) if group == "due"]
     if not due:
         return None
-    uuids = [str(line.patient_uuid) for line in lines]
-    if after not in uuids:
-        return due[0]
-    position = uuids.index(after)
-    pairs = list(zip(lines, groups, strict=True))
-    for line, group in pairs[position + 1 :] + pairs[: position + 1]:
-        if group == "due" and str(line.patient_uuid) != after:
-            return line.patient_uuid
+    if after not in day.patient_ids:
+        return day.patient_ids[due[0]]
+    position = day.patient_ids.index(after)
+    # Those after the person first, then from the top; never the person just dosed.
+    for line in [n for n in due if n > position] + [n for n in due if n <= position]:
+        if day.patient_ids[line] != after:
+            return day.patient_ids[line]
     return None
 
 
