@@ -55,6 +55,21 @@ def test_the_idle_limit_is_a_setting(client, personas):
     assert client.get(reverse("web:dashboard")).status_code == 200
 
 
+def test_the_seen_at_time_is_written_at_most_once_a_tenth_of_the_limit(client, personas):
+    """Saving the session is a write and a commit: not after every page, but often enough
+    that an active person is never signed out (15 minutes: at most once a minute)."""
+    client.force_login(personas["ben"])
+    client.get(reverse("web:dashboard"))
+    seen = client.session[IdleTimeoutMiddleware.session_key]
+    client.get(reverse("web:dashboard"))
+    assert client.session[IdleTimeoutMiddleware.session_key] == seen
+    session = client.session
+    session[IdleTimeoutMiddleware.session_key] = time.time() - 61
+    session.save()
+    client.get(reverse("web:dashboard"))
+    assert client.session[IdleTimeoutMiddleware.session_key] > time.time() - 5
+
+
 def test_signed_in_pages_are_never_cached_and_allow_no_external_source(client, personas):
     client.force_login(personas["ben"])
     response = client.get(reverse("web:dashboard"))

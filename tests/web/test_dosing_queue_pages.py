@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.medications.conftest import (  # noqa: F401 (fixtures)
@@ -123,3 +125,13 @@ def test_a_full_page_costs_the_same_queries_and_bytes_for_30_or_60(
         assert len(response.context["queue"].rows) == 10
         sizes.append(len(response.content))
     assert abs(sizes[1] - sizes[0]) < 200  # the counts' digits, not thirty more rows
+
+
+def test_looking_again_at_the_queue_writes_nothing(login, seven):
+    """A read-only page: no session save, no audit row, no commit to wait for."""
+    client = login("ben")
+    client.get(QUEUE)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(QUEUE).status_code == 200
+    writes = [q["sql"] for q in captured if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []

@@ -38,5 +38,9 @@ class IdleTimeoutMiddleware:
                         status=401, content_type="application/problem+json")
                 login_url = reverse(settings.LOGIN_URL)
                 return redirect(f"{login_url}?timeout=1&next={request.path}")
-            request.session[self.session_key] = now
+            # Written at most every tenth of the limit (a minute at most): a changed session
+            # is an UPDATE and a COMMIT after every page otherwise. So a sign-out may come up
+            # to a tenth of the limit early, never late.
+            if last_seen is None or now - last_seen >= min(limit / 10, 60):
+                request.session[self.session_key] = now
         return self.get_response(request)
