@@ -696,11 +696,16 @@ def _verdict(
     return Verdict(_status(row["split"], row["given"] or 0, blocker), blocker, advice, guest)
 
 
-def queue_orders(order_ids: list[int]) -> dict[int, MedicationOrder]:
-    """Some orders of the queue (a page), with their patients, by id: one query."""
+def queue_orders(order_ids: list[int], only: Sequence[str] = ()) -> dict[int, MedicationOrder]:
+    """Some orders of the queue (a page), with their patients, by id: one query.
+
+    ``only``: the fields the caller shows (``patient__`` for the person's), when it wants
+    no others loaded; any other it reads costs a query per object.
+    """
     if not order_ids:
         return {}
-    return MedicationOrder.objects.select_related("patient").in_bulk(order_ids)
+    orders = MedicationOrder.objects.select_related("patient")
+    return (orders.only(*only) if only else orders).in_bulk(order_ids)
 
 
 def _doses_today(order_ids: list[int], service_date: date) -> dict[int, list[DoseAdministration]]:
