@@ -13,7 +13,10 @@ Target: p95 under 100 ms for each.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import time
+from collections.abc import Iterator
 
 from _common import bench_database, environment, summarise, time_calls, verdict, write_result
 from dosing import _load_history
@@ -22,13 +25,12 @@ NAME = "queue"
 TARGET_P95_MS = 100.0
 
 
-def run(patients: int, requests: int) -> dict:
+def setup(patients: int) -> dict:
+    """Load the clinic day; return the clinic, the day, the orders and nurse Ben."""
     from decimal import Decimal
 
     from _common import load_patients
     from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
 
     from mooring.accounts.models import StaffRole, User
     from mooring.core.context import Actor
@@ -106,20 +108,49 @@ def run(patients: int, requests: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"set up {patients:,} people due in {time.monotonic() - started:.0f} s")
+    return {"clinic": harbor, "today": today, "orders": orders, "ben": ben}
 
-    client = Client()
-    client.force_login(ben)
+
+def pages_of(world: dict) -> dict[str, tuple[str, dict]]:
+    """The four requests, as a nurse makes them: (url, parameters and HTTP_ headers)."""
+    from django.urls import reverse
+
     url = reverse("web:dosing_queue")
+    orders = world["orders"]
     # As a nurse sees it: the first page; the page after a dose (the next person due
     # focused, which may be deep in the list); the next page appended by htmx; and the
     # scan box filtering by name as she types.
     after = str(orders[len(orders) // 2].patient.uuid)
-    pages = {
+    return {
         "first_page": (url, {}),
         "after_a_dose": (url, {"after": after}),
         "show_more_htmx": (url, {"offset": "100", "more": "1", "HTTP_HX_REQUEST": "true"}),
         "typing_a_name_htmx": (url, {"q": "rob", "HTTP_HX_REQUEST": "true"}),
     }
+
+
+@contextlib.contextmanager
+def _full_collections() -> Iterator[list[float]]:
+    """Milliseconds of each full garbage collection while the block runs."""
+    pauses: list[float] = []
+    started = [0.0]
+
+    def watch(phase: str, info: dict) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                pauses.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(watch)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(watch)
+
+
+def getter(client):
+    """GET one of :func:`pages_of`'s requests with ``client``; it must answer 200."""
 
     def get(target: str, params: dict):
         query = {k: v for k, v in params.items() if not k.startswith("HTTP_")}
@@ -128,25 +159,48 @@ def run(patients: int, requests: int) -> dict:
         assert response.status_code == 200, response.status_code
         return response
 
+    return get
+
+
+def run(patients: int, requests: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+
+    world = setup(patients)
+    harbor, today = world["clinic"], world["today"]
+    client = Client()
+    client.force_login(world["ben"])
+    get = getter(client)
     figures: dict[str, dict] = {}
-    for name, (target, params) in pages.items():
+    for name, (target, params) in pages_of(world).items():
         queries = {"n": 0}
 
         def count(execute, sql, params_, many, context, queries=queries):
             queries["n"] += 1
             return execute(sql, params_, many, context)
 
+        get(target, params)  # the first page after signing in also saves the session
         with connection.execute_wrapper(count):
             body = get(target, params).content
-        timings = time_calls(lambda target=target, params=params: get(target, params), requests)
+        cpu_started = time.process_time()
+        with _full_collections() as full:
+            timings = time_calls(lambda target=target, params=params: get(target, params), requests)
+        # The warm-up calls count too: CPU per request tells our code from a busy machine.
+        cpu_ms = (time.process_time() - cpu_started) * 1000 / (requests + 3)
         figures[name] = {
             **summarise(timings),
+            "cpu_ms_per_request": round(cpu_ms, 2),
+            # Full (oldest generation) garbage collections during the calls, and their time:
+            # each is a pause of the whole heap's size, in whichever request it falls.
+            "gc_full_collections": len(full),
+            "gc_full_ms": round(sum(full), 1),
             "queries_per_request": queries["n"],
             "page_bytes": len(body),
         }
         print(
             f"{name}: p50 {figures[name]['p50_ms']} ms, p95 {figures[name]['p95_ms']} ms, "
-            f"{queries['n']} queries, {len(body):,} bytes"
+            f"CPU {figures[name]['cpu_ms_per_request']} ms, {queries['n']} queries, "
+            f"{len(body):,} bytes, {len(full)} full GCs ({figures[name]['gc_full_ms']} ms)"
         )
     # The selector alone, to tell the queries from the rendering.
     from mooring.medications.selectors import dosing_queue
