@@ -256,16 +256,18 @@ def test_a_failing_audit_write_leaves_no_dose_and_no_stock_movement(
 
 
 def test_a_failing_ledger_write_leaves_no_dose(signed, give, bottle, monkeypatch):
-    order = signed()
-    real_create = InventoryLedgerEntry.objects.create
+    from mooring.inventory.services import stock
 
-    def broken(**kwargs):
-        if kwargs.get("kind") == EntryKind.DISPENSE:
+    order = signed()
+    real_insert = stock.insert_row
+
+    def broken(row):
+        if isinstance(row, InventoryLedgerEntry) and row.kind == EntryKind.DISPENSE:
             assert DoseAdministration.objects.exists()  # the dose row was already written
             raise IntegrityError("disk full")
-        return real_create(**kwargs)
+        return real_insert(row)
 
-    monkeypatch.setattr(InventoryLedgerEntry.objects, "create", broken)
+    monkeypatch.setattr(stock, "insert_row", broken)
     with pytest.raises(IntegrityError):
         give(order)
     assert not DoseAdministration.objects.exists()

@@ -1,8 +1,10 @@
 """Receiving, dispensing, wasting, moving and correcting stock: the ledger's write path.
 
-Every movement goes through :func:`_post`, which takes the bottle's row lock, refuses a
-balance below zero, writes the ledger entry and the new running balance together. The
-database check constraint on ``balance_mg`` is the second line of defence.
+Every movement goes through :func:`_post`: one guarded ``UPDATE ... RETURNING`` moves the
+bottle's running balance (taking its row lock until the transaction ends) and refuses, in
+its WHERE clause, a quarantined or expired bottle and a balance below zero; the ledger entry
+is written with the balance it returned. The database check constraint on ``balance_mg``
+is the second line of defence.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from mooring.accounts import access
 from mooring.accounts.capabilities import Capability
@@ -31,6 +33,7 @@ from mooring.inventory.models import (
     StockBottle,
     StockReceipt,
 )
+from mooring.inventory.statements import insert_row
 
 
 def product_create(
@@ -445,67 +448,167 @@ def _post(
     reference: uuid_module.UUID | None = None,
     savepoint: bool = True,
 ) -> InventoryLedgerEntry:
+    # The product never changes under a bottle, so the caller's copy gives the volume.
+    delta_ml = bottle.product.ml_for(delta_mg)
+    local_day = _local_day(actor, bottle, occurred_at) if delta_mg < 0 else None
     with transaction.atomic(savepoint=savepoint):
-        # The row lock serialises every movement of this bottle: two nurses drawing from
-        # one bottle queue here, and each sees the balance the other left. Only the
-        # bottle's row: FOR UPDATE over the join would also lock the product (and clinic)
-        # row, and every nurse dispensing that product would queue behind each other until
-        # their transactions commit.
-        locked = (
-            StockBottle.objects.select_for_update(of=("self",))
-            .select_related("product", "clinic")
-            .get(pk=bottle.pk)
-        )
-        if delta_mg < 0:
-            _check_usable(locked, occurred_at)
-        new_mg = locked.balance_mg + delta_mg
-        if new_mg < 0:
-            raise ValidationFailed(
-                f"Bottle {locked.label} holds {locked.balance_mg} mg; {-delta_mg} mg is more "
-                "than that.",
-                code="insufficient_stock",
-                field="stock_bottle",
+        moved = _move(bottle.pk, kind, delta_mg, delta_ml, occurred_at, local_day)
+        if moved is None:
+            # Something refuses; say what, from the row as it is now (locked until the end).
+            # If nothing does any more (another writer changed it between the two
+            # statements), draw again: this time under our lock, so the answer stands.
+            _refuse(bottle, delta_mg, occurred_at)
+            moved = _move(bottle.pk, kind, delta_mg, delta_ml, occurred_at, local_day)
+            if moved is None:
+                raise RuntimeError(f"Bottle {bottle.pk}: the guarded update found no row")
+        entry = insert_row(
+            InventoryLedgerEntry(
+                bottle=bottle,
+                clinic_id=bottle.clinic_id,
+                kind=kind,
+                delta_mg=delta_mg,
+                delta_ml=delta_ml,
+                balance_after_mg=moved[0],
+                occurred_at=occurred_at,
+                actor=actor.user,
+                witness=witness,
+                reason=reason,
+                reverses=reverses,
+                transfer_pair=transfer_pair,
+                reference=reference,
             )
-        delta_ml = locked.product.ml_for(delta_mg)
-        locked.balance_mg = new_mg
-        fields = ["balance_mg", "status"]
-        if delta_ml is not None:
-            locked.balance_ml = max((locked.balance_ml or Decimal(0)) + delta_ml, Decimal(0))
-            fields.append("balance_ml")
-        if kind == EntryKind.DISPENSE and locked.opened_at is None:
-            locked.opened_at = occurred_at
-            fields.append("opened_at")
-        locked.status = _status_after(locked, kind)
-        locked.save(update_fields=fields)
-        entry = InventoryLedgerEntry.objects.create(
-            bottle=locked,
-            clinic_id=locked.clinic_id,
-            kind=kind,
-            delta_mg=delta_mg,
-            delta_ml=delta_ml,
-            balance_after_mg=new_mg,
-            occurred_at=occurred_at,
-            actor=actor.user,
-            witness=witness,
-            reason=reason,
-            reverses=reverses,
-            transfer_pair=transfer_pair,
-            reference=reference,
         )
     # Callers keep using the object they passed in; give it the new running totals.
-    bottle.balance_mg, bottle.balance_ml = locked.balance_mg, locked.balance_ml
-    bottle.status, bottle.opened_at = locked.status, locked.opened_at
+    bottle.balance_mg, bottle.balance_ml, bottle.status, bottle.opened_at = moved
     return entry
 
 
-def _status_after(bottle: StockBottle, kind: EntryKind) -> str:
-    if bottle.status == BottleStatus.QUARANTINED:
-        return bottle.status
-    if bottle.balance_mg == 0 and kind != EntryKind.RECEIPT:
-        return BottleStatus.EMPTY
-    if bottle.opened_at is not None:
-        return BottleStatus.OPEN
-    return BottleStatus.SEALED
+def _local_day(actor: Actor, bottle: StockBottle, occurred_at: datetime) -> date:
+    """The day at the bottle's clinic (the actor's clinic, without reading it, when it is)."""
+    clinic = actor.clinic
+    if clinic is None or clinic.pk != bottle.clinic_id:
+        clinic = bottle.clinic
+    return occurred_at.astimezone(clinic.tz).date()
+
+
+def _move(
+    bottle_pk: int,
+    kind: EntryKind,
+    delta_mg: Decimal,
+    delta_ml: Decimal | None,
+    occurred_at: datetime,
+    local_day: date | None,
+) -> tuple[Decimal, Decimal | None, str, datetime | None] | None:
+    """Move the balance in one statement; the new (mg, mL, status, opened_at), or None.
+
+    None: the row's own state refuses the movement (with ``local_day``, a taking: the bottle
+    is quarantined, expired that day, or holds too little).
+    """
+    connection = connections[StockBottle.objects.db]
+    sql, converters = _move_statement(
+        connection,
+        check=local_day is not None,
+        liquid=delta_ml is not None,
+        opens=kind == EntryKind.DISPENSE,
+        receipt=kind == EntryKind.RECEIPT,
+    )
+    params: dict[str, Any] = {
+        "pk": bottle_pk,
+        "delta_mg": delta_mg,
+        "delta_ml": delta_ml,
+        "now": connection.ops.adapt_datetimefield_value(occurred_at),
+        "day": connection.ops.adapt_datefield_value(local_day),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (functions, column) in converters:
+        for function in functions:
+            values[position] = function(values[position], column, connection)
+    return values[0], values[1], values[2], values[3]
+
+
+_RETURNED = ("balance_mg", "balance_ml", "status", "opened_at")
+_MOVES: dict[tuple[str, bool, bool, bool, bool], tuple[str, list[tuple[int, Any]]]] = {}
+
+
+def _move_statement(
+    connection: Any, *, check: bool, liquid: bool, opens: bool, receipt: bool
+) -> tuple[str, list[tuple[int, Any]]]:
+    """The guarded UPDATE ... RETURNING for one kind of movement, built once per process.
+
+    The same rules as the bottle's status and balance always had: amounts kept to the
+    column's three decimals (SQLite computes in floating point), the volume never below 0, a
+    dispense opens a sealed bottle, a bottle drawn to nothing is empty (a receipt's is not),
+    a quarantined bottle stays quarantined. The check constraint on ``balance_mg`` stays the
+    last line of defence.
+    """
+    key = (connection.alias, check, liquid, opens, receipt)
+    found = _MOVES.get(key)
+    if found is not None:
+        return found
+    meta = StockBottle._meta
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    mg, ml, status = column("balance_mg"), column("balance_ml"), column("status")
+    opened = column("opened_at")
+    new_mg = f"ROUND({mg} + %(delta_mg)s, 3)"
+    new_ml = f"ROUND(COALESCE({ml}, 0) + %(delta_ml)s, 3)"
+    new_opened = f"COALESCE({opened}, %(now)s)" if opens else opened
+    cases = [f"WHEN {status} = '{BottleStatus.QUARANTINED}' THEN {status}"]
+    if not receipt:
+        cases.append(f"WHEN {new_mg} = 0 THEN '{BottleStatus.EMPTY}'")
+    cases.append(f"WHEN {new_opened} IS NOT NULL THEN '{BottleStatus.OPEN}'")
+    assignments = [
+        f"{mg} = {new_mg}",
+        f"{opened} = {new_opened}",
+        f"{status} = CASE {' '.join(cases)} ELSE '{BottleStatus.SEALED}' END",
+    ]
+    if liquid:
+        assignments.append(f"{ml} = CASE WHEN {new_ml} > 0 THEN {new_ml} ELSE 0 END")
+    conditions = [f"{quote(meta.pk.column)} = %(pk)s"]
+    if check:
+        conditions += [
+            f"{status} <> '{BottleStatus.QUARANTINED}'",
+            f"{column('expires_on')} >= %(day)s",
+            f"{new_mg} >= 0",
+        ]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)}"
+        f" WHERE {' AND '.join(conditions)}"
+        f" RETURNING {', '.join(column(name) for name in _RETURNED)}"
+    )
+    converters = []
+    for position, name in enumerate(_RETURNED):
+        col = meta.get_field(name).get_col(meta.db_table)
+        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if functions:
+            converters.append((position, (functions, col)))
+    found = _MOVES[key] = (sql, converters)
+    return found
+
+
+def _refuse(bottle: StockBottle, delta_mg: Decimal, occurred_at: datetime) -> None:
+    """Raise the refusal the bottle's row gives now; lock the row whatever it says."""
+    locked = (
+        StockBottle.objects.select_for_update(of=("self",))
+        .select_related("clinic")
+        .get(pk=bottle.pk)
+    )
+    _check_usable(locked, occurred_at)
+    if locked.balance_mg + delta_mg < 0:
+        raise ValidationFailed(
+            f"Bottle {locked.label} holds {locked.balance_mg} mg; {-delta_mg} mg is more "
+            "than that.",
+            code="insufficient_stock",
+            field="stock_bottle",
+        )
 
 
 def _check_usable(bottle: StockBottle, occurred_at: datetime) -> None:
