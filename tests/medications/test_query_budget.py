@@ -1,10 +1,12 @@
 """Query budgets for the dosing window's hot paths: a regression that adds a query fails here.
 
-``dose_dispense`` was 29 statements (30 on PostgreSQL) before it was tuned; now it is the
-order lock, the access check from rows already loaded, the request-key replay, one query for
-the day's facts, the dose, the bottle lock, its balance, the ledger row, the chain's last
-hash and the audit row (and the advisory lock on PostgreSQL). The count does not depend on
-the person's history or on how many people were dosed before.
+``dose_dispense`` was 29 statements (30 on PostgreSQL) before it was tuned, then 10 (9 on
+SQLite); now it is six on both engines: the order lock (which brings the patient, their home
+clinic, the order's clinic and the order the request key was already used for, if any), one
+query for the day's facts, the dose, the bottle's guarded balance update (one UPDATE ...
+RETURNING: no separate lock or read), the ledger row and the audit row. The access check
+reads rows already loaded. The count does not depend on the person's history or on how many
+people were dosed before.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from tests.medications.conftest import TODAY, local
 pytestmark = pytest.mark.django_db
 
 # Statements inside the dose's transaction, savepoints of the test's own transaction aside.
-DOSE_BUDGET = 10 if connection.vendor == "postgresql" else 9
+DOSE_BUDGET = 6
 
 
 def _statements(captured) -> list[str]:
@@ -63,6 +65,15 @@ def test_a_dose_costs_a_fixed_number_of_statements(signed, ben, bottle, make_pat
         dose = _dispense(ben, order, loaded, "the-dose")
     statements = _statements(captured.captured_queries)
     assert len(statements) == DOSE_BUDGET, "\n".join(s[:120] for s in statements)
+    lock, facts, insert_dose, draw, insert_entry, insert_event = statements
+    assert "FOR UPDATE" in lock or connection.vendor != "postgresql"
+    assert "idempotency_key" in lock
+    assert "medications_doseadministration" in facts
+    assert insert_dose.startswith('INSERT INTO "medications_doseadministration"')
+    assert draw.startswith('UPDATE "inventory_stockbottle"')
+    assert "RETURNING" in draw
+    assert insert_entry.startswith('INSERT INTO "inventory_inventoryledgerentry"')
+    assert insert_event.startswith('INSERT INTO "audit_auditevent"')
     assert dose.pk is not None
     assert verify_chain() is None
 
@@ -86,7 +97,7 @@ def test_a_replay_stops_after_the_lock_and_the_key(signed, ben, bottle, make_pat
     with CaptureQueriesContext(connection) as captured:
         again = _dispense(ben, order, loaded, "same-key")
     assert again.pk == first.pk
-    # The order lock and the key lookup; no stock, no audit.
+    # The order lock, which finds the key used, and reading the first dose; no stock, no audit.
     assert len(_statements(captured.captured_queries)) == 2
     assert DoseAdministration.objects.count() == 1
 
@@ -98,8 +109,8 @@ def test_a_refusal_reads_no_more_than_a_dose(signed, ada, ben, bottle, make_pati
     with CaptureQueriesContext(connection) as captured, pytest.raises(Exception) as caught:
         _dispense(ben, order, loaded, "held")
     assert getattr(caught.value, "code", "") == "on_hold"
-    # Lock, key, facts, and the held person's holds.
-    assert len(_statements(captured.captured_queries)) == 4
+    # The lock (with the key), the facts, and the held person's holds.
+    assert len(_statements(captured.captured_queries)) == 3
 
 
 def test_day_facts_is_one_query_unless_someone_is_held_or_sedated(

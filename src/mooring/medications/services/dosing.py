@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 
 from mooring.accounts import access
 from mooring.accounts.capabilities import Capability
@@ -34,7 +35,9 @@ from mooring.core.errors import Conflict, NotFoundOrForbidden, ValidationFailed
 from mooring.core.time import now
 from mooring.inventory.models import StockBottle
 from mooring.inventory.services import stock_dispense
+from mooring.inventory.statements import insert_row
 from mooring.medications import policy, rules_bridge
+from mooring.medications.compiled import CompiledQuery
 from mooring.medications.models import (
     DoseAdministration,
     DoseKind,
@@ -126,36 +129,41 @@ def dose_dispense(
         # The order row lock serialises every dose of this order: a second nurse's request
         # waits here, then sees the first dose and is refused (every read below is a new
         # statement, so it sees what the first nurse committed). The patient, their home
-        # clinic and the order's clinic come with it: nothing below reads them again.
-        order = (
-            MedicationOrder.objects.select_for_update(of=("self",))
-            .select_related("patient", "patient__home_clinic", "clinic")
-            .get(pk=order.pk)
-        )
+        # clinic and the order's clinic come with it, and the order a request key was used
+        # for: nothing below reads them again.
+        order, key_used_for = _lock_order(order.pk, key)
         # Checked before anything else, so a stranger to this patient learns nothing, not
         # even whether a request key was used.
         clinic, service_date, guest = _dosing_clinic(actor, order, administered_at)
-        replay = _replay(key, order)
-        if replay is not None:
+        if key_used_for is not None and (replay := _replay(key, order)) is not None:
             return replay
-        _check_dose(order, service_date, amount_mg, administration_index, stock_bottle, clinic)
+        try:
+            _check_dose(order, service_date, amount_mg, administration_index, stock_bottle, clinic)
+        except Conflict as refused:
+            # A retry racing its own first request waits at the lock, but the lock statement
+            # read the request keys before that first dose committed: look again.
+            if refused.code != "already_dosed_today" or (replay := _replay(key, order)) is None:
+                raise
+            return replay
         try:
             # No savepoint: a duplicate aborts the whole dose, and the Conflict below takes
             # the transaction down with it.
-            dose = DoseAdministration.objects.create(
-                order=order,
-                patient=order.patient,
-                clinic=clinic,
-                service_date=service_date,
-                administered_at=administered_at,
-                amount_mg=amount_mg,
-                administration_index=administration_index,
-                kind=DoseKind.OBSERVED,
-                nurse=actor.user,
-                stock_bottle=stock_bottle,
-                back_entered=back_entered,
-                entered_at=entered_at,
-                idempotency_key=key,
+            dose = insert_row(
+                DoseAdministration(
+                    order=order,
+                    patient=order.patient,
+                    clinic=clinic,
+                    service_date=service_date,
+                    administered_at=administered_at,
+                    amount_mg=amount_mg,
+                    administration_index=administration_index,
+                    kind=DoseKind.OBSERVED,
+                    nurse=actor.user,
+                    stock_bottle=stock_bottle,
+                    back_entered=back_entered,
+                    entered_at=entered_at,
+                    idempotency_key=key,
+                )
             )
         except IntegrityError:
             # Only reachable if two writers slipped past the lock (e.g. a caller that
@@ -237,6 +245,34 @@ def _dosing_clinic(
     return clinic, service_date, guest
 
 
+# The order with its patient, the patient's home clinic and the order's clinic, locked (only
+# the order's row: FOR UPDATE over the join would queue every nurse behind the clinic row),
+# and the order a request key was already used for (None: a new key). Compiled once.
+_ORDER_FOR_DOSE = CompiledQuery(
+    MedicationOrder,
+    lambda pk, key: (
+        MedicationOrder.objects.select_for_update(of=("self",))
+        .select_related("patient", "patient__home_clinic", "clinic")
+        .filter(pk=pk)
+        .annotate(
+            key_used_for=Subquery(
+                DoseAdministration.objects.filter(idempotency_key=key).values("order_id")[:1]
+            )
+        )
+    ),
+    pk=-917_204_001,
+    key="stand-in request key \u2063",
+)
+
+
+def _lock_order(pk: int, key: str) -> tuple[MedicationOrder, int | None]:
+    found = _ORDER_FOR_DOSE.one(pk=pk, key=key)
+    if found is None:
+        raise MedicationOrder.DoesNotExist(f"No order {pk}.")
+    order, annotations = found
+    return order, annotations["key_used_for"]
+
+
 def _replay(key: str, order: MedicationOrder) -> DoseAdministration | None:
     first = DoseAdministration.objects.filter(idempotency_key=key).first()
     if first is None:
@@ -283,8 +319,9 @@ def _check_dose(
             code="wrong_amount",
             field="amount_mg",
         )
-    # The caller's bottle, with its product when the caller loaded it (the window does);
-    # stock_dispense re-reads the row under its lock for the balance and the expiry.
+    # The caller's bottle, with its product when the caller loaded it (the window does): a
+    # bottle's product never changes. The balance, the expiry and a quarantine are judged by
+    # stock_dispense's UPDATE, on the row as it is in the database.
     if bottle.product.medication != order.medication:
         raise ValidationFailed(
             f"Bottle {bottle.label} holds {bottle.product}, not the ordered medication.",
