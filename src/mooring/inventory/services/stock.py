@@ -24,6 +24,7 @@ from mooring.audit.models import Action
 from mooring.audit.services import record
 from mooring.core.context import Actor
 from mooring.core.errors import Conflict, ProblemSet, ValidationFailed
+from mooring.core.statements import insert_row
 from mooring.core.time import now
 from mooring.inventory.models import (
     BottleStatus,
@@ -33,7 +34,6 @@ from mooring.inventory.models import (
     StockBottle,
     StockReceipt,
 )
-from mooring.inventory.statements import insert_row
 
 
 def product_create(

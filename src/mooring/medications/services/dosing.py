@@ -32,10 +32,10 @@ from mooring.audit.models import Action, DataCategory
 from mooring.audit.services import record
 from mooring.core.context import Actor
 from mooring.core.errors import Conflict, NotFoundOrForbidden, ValidationFailed
+from mooring.core.statements import insert_row
 from mooring.core.time import now
 from mooring.inventory.models import StockBottle
 from mooring.inventory.services import stock_dispense
-from mooring.inventory.statements import insert_row
 from mooring.medications import policy, rules_bridge
 from mooring.medications.compiled import CompiledQuery
 from mooring.medications.models import (

@@ -1,12 +1,12 @@
-"""INSERTs compiled once per process for the dispense hot path.
+"""INSERTs compiled once per process for the hot paths (a dose, its ledger row, audit events).
 
 ``Model.save()`` and ``objects.create()`` build their INSERT again on every call: the query
 object, the compiler, the quoting of every column. For a dose that happens twice (the dose
 and its ledger entry) and cost more CPU than the statements themselves. :func:`insert_row`
 keeps the SQL Django compiled for the model the first time and only prepares the values, the
 way ``save()`` prepares them (``pre_save`` then ``get_db_prep_save``, so ``auto_now_add``
-and defaults behave the same). It lives here, in the lowest app that uses it; the
-medications app uses it too.
+and defaults behave the same). It lives in core so that every app, the audit log included,
+can use it.
 """
 
 from __future__ import annotations
