@@ -194,8 +194,9 @@ def queue_for(
     Everyone is judged (:func:`queue_day`: the counts, the scan, the filter and the focus
     cover the whole queue), but patients and orders are loaded only for the page's rows.
     ``offset`` defaults to the first page, or to the page holding the person focused after
-    a dose. A query, plus one to name the person just dosed (``after``) and one for the
-    person an MRN scan names, whatever the length of the queue.
+    a dose. The day's queries and the page's one, plus one to find the person just dosed
+    (``after``) and one for a person scanned or focused who is not on the page, whatever
+    the length of the queue.
     """
     day = queue_day(clinic, service_date)
     # A group per verdict, not per line: a few cases stand for thousands of people.
@@ -225,7 +226,7 @@ def queue_for(
         counts={key: counts.get(key, 0) for key in FILTERS},
         query=query,
         status=status,
-        exact=_uuid_of(_exact(day, query)),
+        exact=_uuid_of(_exact(day, query), rows),
         focus=_uuid_of(focus, rows),
         matched=len(shown),
         offset=offset,
