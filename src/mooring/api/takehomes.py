@@ -10,7 +10,7 @@ check in and record a recall; PRESCRIBE to assess and to call bottles back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -83,6 +83,7 @@ from mooring.takehomes.services import (
 )
 
 router = Router(tags=["take-homes"])
+_Row = TypeVar("_Row", TakeHomeBottle, TakeHomeRecall, TakeHomeConcern)
 
 _ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 _BOTTLE_RELATED = ("patient", "order", "stock_bottle", "issued_by")
@@ -224,34 +225,30 @@ def _order_for(actor: Actor, order_uuid: UUID, purpose: str) -> MedicationOrder:
     return order
 
 
-def _bottle_for(actor: Actor, bottle_uuid: UUID, purpose: str) -> TakeHomeBottle:
-    bottle = (
-        TakeHomeBottle.objects.select_related(*_BOTTLE_RELATED).filter(uuid=bottle_uuid).first()
-    )
-    if bottle is None:
+def _patients_row(
+    actor: Actor, model: type[_Row], uuid: UUID, related: tuple[str, ...], purpose: str
+) -> _Row:
+    """A take-home row by its uuid, once its patient is someone the caller may see.
+
+    A missing row and another clinic's patient are the same 404.
+    """
+    row = model.objects.select_related(*related).filter(uuid=uuid).first()
+    if row is None:
         raise NotFoundOrForbidden()
-    patient_for(actor, bottle.patient.uuid, Capability.VIEW_CLINICAL, purpose=purpose, audit=False)
-    return bottle
+    patient_for(actor, row.patient.uuid, Capability.VIEW_CLINICAL, purpose=purpose, audit=False)
+    return row
+
+
+def _bottle_for(actor: Actor, bottle_uuid: UUID, purpose: str) -> TakeHomeBottle:
+    return _patients_row(actor, TakeHomeBottle, bottle_uuid, _BOTTLE_RELATED, purpose)
 
 
 def _recall_for(actor: Actor, recall_uuid: UUID, purpose: str) -> TakeHomeRecall:
-    recall = (
-        TakeHomeRecall.objects.select_related(*_RECALL_RELATED).filter(uuid=recall_uuid).first()
-    )
-    if recall is None:
-        raise NotFoundOrForbidden()
-    patient_for(actor, recall.patient.uuid, Capability.VIEW_CLINICAL, purpose=purpose, audit=False)
-    return recall
+    return _patients_row(actor, TakeHomeRecall, recall_uuid, _RECALL_RELATED, purpose)
 
 
 def _concern_for(actor: Actor, concern_uuid: UUID, purpose: str) -> TakeHomeConcern:
-    concern = (
-        TakeHomeConcern.objects.select_related(*_CONCERN_RELATED).filter(uuid=concern_uuid).first()
-    )
-    if concern is None:
-        raise NotFoundOrForbidden()
-    patient_for(actor, concern.patient.uuid, Capability.VIEW_CLINICAL, purpose=purpose, audit=False)
-    return concern
+    return _patients_row(actor, TakeHomeConcern, concern_uuid, _CONCERN_RELATED, purpose)
 
 
 def _request_key(request: HttpRequest, payload: TakeHomeIssueCreate) -> str:
